@@ -1,0 +1,49 @@
+package io.k8j.common;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A clock that moves only when a test tells it to. {@link #sleep} returns once another thread has
+ * advanced the clock far enough.
+ */
+public final class FakeClock implements Clock {
+  private Instant now;
+  private long nanos;
+
+  public FakeClock() {
+    this(Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  public FakeClock(Instant start) {
+    this.now = start;
+  }
+
+  @Override
+  public synchronized Instant now() {
+    return now;
+  }
+
+  @Override
+  public synchronized long nanoTime() {
+    return nanos;
+  }
+
+  /** Moves the clock forward and wakes sleepers whose time has come. */
+  public synchronized void advance(Duration d) {
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("a clock does not go back: " + d);
+    }
+    now = now.plus(d);
+    nanos += d.toNanos();
+    notifyAll();
+  }
+
+  @Override
+  public synchronized void sleep(Duration d) throws InterruptedException {
+    long until = nanos + d.toNanos();
+    while (nanos < until) {
+      wait();
+    }
+  }
+}
