@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A store revision: the logical clock of the whole store. Every successful write (one create,
- * update or delete, or one lease expiry deleting a key) advances it by exactly one. It is what
- * Kubernetes calls a {@code resourceVersion}.
+ * update or delete) advances it by exactly one; a lease expiry or revoke advances it by one per
+ * deleted key, or by one for all of them (see {@link Store#grantLease}). It is what Kubernetes
+ * calls a {@code resourceVersion}.
  *
  * <p>{@link #ZERO} means "no revision": the current revision for reads, "from now" for watches,
  * "unconditionally" for deletes. Real revisions start at 1.

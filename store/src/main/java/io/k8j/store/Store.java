@@ -88,8 +88,9 @@ public interface Store extends AutoCloseable {
 
   /**
    * Grants a lease that expires {@code ttl} from now unless kept alive. When a lease expires or is
-   * revoked, every key attached to it is deleted, each delete a write with its own revision and a
-   * DELETE event.
+   * revoked, every key attached to it is deleted through the normal write path, with a DELETE event
+   * each. The deletes may each take their own revision (the embedded store) or share one revision
+   * (etcd deletes a lease's keys in one transaction); either way the revision moves forward.
    */
   LeaseId grantLease(Duration ttl);
 
