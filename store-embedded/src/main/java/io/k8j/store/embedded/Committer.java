@@ -15,6 +15,8 @@ import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The write path, on one thread. Writers enqueue requests; the committer drains the queue, checks
@@ -24,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * writers thereby share one sync (group commit).
  */
 final class Committer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Committer.class);
   private static final int MAX_BATCH = 1024;
   private static final byte[] EMPTY = new byte[0];
 
@@ -119,6 +122,7 @@ final class Committer implements AutoCloseable {
 
   /** A write that could not be made durable leaves memory ahead of disk: stop taking writes. */
   private void fail(StoreException e, List<WriteRequest> requests) {
+    log.error("embedded store at {} stops taking writes", database.path(), e);
     synchronized (this) {
       failure =
           new StoreException(
