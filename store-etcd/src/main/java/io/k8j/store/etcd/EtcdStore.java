@@ -93,8 +93,16 @@ public final class EtcdStore implements Store {
   @Override
   public Revision currentRevision() {
     GetOption countOnly = GetOption.builder().withCountOnly(true).build();
-    GetResponse r = read("read the current revision", () -> kv.get(REVISION_PROBE_KEY, countOnly));
-    return Revision.of(r.getHeader().getRevision());
+    try {
+      GetResponse r =
+          requests.call(
+              "read the current revision",
+              Idempotence.IDEMPOTENT,
+              () -> kv.get(REVISION_PROBE_KEY, countOnly));
+      return Revision.of(r.getHeader().getRevision());
+    } catch (EtcdException e) {
+      throw EtcdRequests.failure("read the current revision", e);
+    }
   }
 
   @Override
@@ -235,14 +243,5 @@ public final class EtcdStore implements Store {
     List.copyOf(watches).forEach(w -> w.end(closing));
     watchScheduler.shutdownNow();
     client.close();
-  }
-
-  private <T> T read(
-      String what, java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> request) {
-    try {
-      return requests.call(what, Idempotence.IDEMPOTENT, request);
-    } catch (EtcdException e) {
-      throw EtcdRequests.failure(what, e);
-    }
   }
 }
