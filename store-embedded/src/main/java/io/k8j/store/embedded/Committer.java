@@ -41,13 +41,14 @@ final class Committer implements AutoCloseable {
   private final Thread thread;
   private boolean stopping;
   private volatile StoreException failure;
+  private volatile long syncs;
 
   Committer(Database database, MvccIndex index, LeaseKeeper leases, WatchHub hub) {
     this.database = database;
     this.index = index;
     this.leases = leases;
     this.hub = hub;
-    this.thread = Thread.ofPlatform().name("embedded-store-committer").start(this::run);
+    this.thread = Thread.ofPlatform().daemon().name("embedded-store-committer").start(this::run);
   }
 
   /** Queues a write; the future completes once it is durable and visible, or has failed. */
@@ -107,6 +108,7 @@ final class Committer implements AutoCloseable {
         pass.events.forEach(e -> batch.putRecord(RevisionRecord.of(e)));
         pass.revoked.forEach(batch::deleteLease);
         database.commit(batch);
+        syncs++;
       } catch (StoreException e) {
         fail(e, requests);
         return;
@@ -230,6 +232,11 @@ final class Committer implements AutoCloseable {
       revoked.add(lease);
       return new WriteResult(true, Revision.of(revision), null);
     }
+  }
+
+  /** How many batches have been written; fewer than the writes when writers share syncs. */
+  long syncs() {
+    return syncs;
   }
 
   @Override

@@ -41,26 +41,38 @@ final class DataDirectory {
     } catch (IOException e) {
       throw new StoreException("cannot create the store directory " + dir + ": " + e, e);
     }
+    ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+    DBOptions options =
+        new DBOptions()
+            .setCreateIfMissing(fresh)
+            .setCreateMissingColumnFamilies(fresh)
+            .setKeepLogFileNum(5);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (byte[] name : COLUMN_FAMILIES) {
-      descriptors.add(new ColumnFamilyDescriptor(name, new ColumnFamilyOptions()));
+      descriptors.add(new ColumnFamilyDescriptor(name, familyOptions));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
-    try (DBOptions options =
-        new DBOptions().setCreateIfMissing(fresh).setCreateMissingColumnFamilies(fresh)) {
-      RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-      Database database = new Database(dir, db, handles);
-      try {
-        checkFormat(dir, db, handles, fresh);
-      } catch (RuntimeException | RocksDBException e) {
-        database.close();
-        throw e;
-      }
-      return database;
+    RocksDB db;
+    try {
+      db = RocksDB.open(options, dir.toString(), descriptors, handles);
     } catch (RocksDBException e) {
+      options.close();
+      familyOptions.close();
       throw new StoreException(
           "cannot open the embedded store at " + dir + ": " + e.getMessage(), e);
     }
+    Database database = new Database(dir, db, handles, List.of(options, familyOptions));
+    try {
+      checkFormat(dir, db, handles, fresh);
+    } catch (RocksDBException e) {
+      database.close();
+      throw new StoreException(
+          "cannot open the embedded store at " + dir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    return database;
   }
 
   private static boolean isEmptyOrMissing(Path dir) {

@@ -45,10 +45,18 @@ final class Database implements AutoCloseable {
   private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
   private boolean closed;
 
-  Database(Path path, RocksDB db, List<ColumnFamilyHandle> handles) {
+  private final List<? extends AutoCloseable> options;
+
+  /** Takes over the database, its column families and the options to close after them. */
+  Database(
+      Path path,
+      RocksDB db,
+      List<ColumnFamilyHandle> handles,
+      List<? extends AutoCloseable> options) {
     this.path = path;
     this.db = db;
     this.handles = handles;
+    this.options = options;
     this.meta = handles.get(0);
     this.revisions = handles.get(1);
     this.leases = handles.get(2);
@@ -207,6 +215,13 @@ final class Database implements AutoCloseable {
       syncWrites.close();
       handles.forEach(ColumnFamilyHandle::close);
       db.close();
+      for (AutoCloseable o : options) {
+        try {
+          o.close();
+        } catch (Exception e) {
+          throw new StoreException("closing the embedded store at " + path + ": " + e, e);
+        }
+      }
     } finally {
       closeLock.writeLock().unlock();
     }

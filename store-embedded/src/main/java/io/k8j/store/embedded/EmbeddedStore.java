@@ -184,6 +184,11 @@ public final class EmbeddedStore implements Store {
     }
   }
 
+  /** How many synced batches the write path has written. */
+  long syncs() {
+    return committer.syncs();
+  }
+
   private void checkOpen() {
     if (closed) {
       throw new StoreException("the embedded store at " + database.path() + " is closed");

@@ -27,13 +27,36 @@ final class LeaseKeeper implements AutoCloseable {
     final LeaseId id;
     final long ttlNanos;
     final Set<String> keys = ConcurrentHashMap.newKeySet();
-    volatile long deadline;
-    volatile boolean expiring;
+    private long deadline;
+    private boolean expiring;
 
     Lease(LeaseId id, long ttlNanos, long deadline) {
       this.id = id;
       this.ttlNanos = ttlNanos;
       this.deadline = deadline;
+    }
+
+    /** Whether the lease counts as granted at {@code now}. */
+    synchronized boolean isLive(long now) {
+      return !expiring && deadline - now > 0;
+    }
+
+    /** Restarts the countdown, unless the lease is already due. */
+    synchronized boolean renew(long now) {
+      if (!isLive(now)) {
+        return false;
+      }
+      deadline = now + ttlNanos;
+      return true;
+    }
+
+    /** Marks a due lease as expiring, once; it cannot be renewed from then on. */
+    synchronized boolean expireIfDue(long now) {
+      if (expiring || deadline - now > 0) {
+        return false;
+      }
+      expiring = true;
+      return true;
     }
   }
 
@@ -58,10 +81,7 @@ final class LeaseKeeper implements AutoCloseable {
   /** Starts expiring leases; {@code expire} takes each expired lease to the write path. */
   void start(Consumer<LeaseId> expire) {
     expirer =
-        Thread.ofPlatform()
-            .daemon()
-            .name("embedded-store-lease-expiry")
-            .start(() -> expireLoop(expire));
+        Thread.ofPlatform().daemon().name("embedded-store-leases").start(() -> expireLoop(expire));
   }
 
   private void expireLoop(Consumer<LeaseId> expire) {
@@ -70,8 +90,7 @@ final class LeaseKeeper implements AutoCloseable {
         clock.sleep(TICK);
         long now = clock.nanoTime();
         for (Lease lease : leases.values()) {
-          if (!lease.expiring && lease.deadline - now <= 0) {
-            lease.expiring = true;
+          if (lease.expireIfDue(now)) {
             expire.accept(lease.id);
           }
         }
@@ -97,17 +116,15 @@ final class LeaseKeeper implements AutoCloseable {
 
   void keepAlive(LeaseId id) {
     Lease lease = leases.get(id);
-    long now = clock.nanoTime();
-    if (lease == null || lease.expiring || lease.deadline - now <= 0) {
+    if (lease == null || !lease.renew(clock.nanoTime())) {
       throw new LeaseNotFoundException(id);
     }
-    lease.deadline = now + lease.ttlNanos;
   }
 
   /** Whether a write may attach a key to {@code id} now. */
   boolean isLive(LeaseId id) {
     Lease lease = leases.get(id);
-    return lease != null && !lease.expiring && lease.deadline - clock.nanoTime() > 0;
+    return lease != null && lease.isLive(clock.nanoTime());
   }
 
   boolean exists(LeaseId id) {
