@@ -198,6 +198,12 @@ public final class EtcdStore implements Store {
     return compaction.compactRevision();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>etcd counts TTLs in whole seconds (rounded up here), and raises a TTL below its minimum (1.5
+   * election timeouts) to that minimum.
+   */
   @Override
   public LeaseId grantLease(Duration ttl) {
     long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);

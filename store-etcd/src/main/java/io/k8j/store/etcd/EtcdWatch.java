@@ -107,8 +107,13 @@ final class EtcdWatch implements Watch {
     if (!range.isSingleKey()) {
       option.withRange(EtcdCodec.key(range.end()));
     }
-    Watcher watcher =
-        client.watch(EtcdCodec.key(range.start()), option.build(), new Attempt(attempt));
+    Watcher watcher;
+    try {
+      watcher = client.watch(EtcdCodec.key(range.start()), option.build(), new Attempt(attempt));
+    } catch (RuntimeException e) {
+      end(attempt, new StoreException("cannot watch " + describe() + " in etcd", e));
+      return;
+    }
     boolean stale;
     synchronized (lock) {
       stale = ended || attempt != generation;

@@ -47,7 +47,7 @@ final class Writes {
       return failed(r);
     }
     Revision rev = revision(r);
-    return new WriteResult(true, rev, new KeyValue(key, value, rev, rev, 1, lease));
+    return new WriteResult(true, rev, new KeyValue(key, value.clone(), rev, rev, 1, lease));
   }
 
   WriteResult update(String key, byte[] value, Revision expectedModRevision, LeaseId lease) {
@@ -68,7 +68,8 @@ final class Writes {
     return new WriteResult(
         true,
         rev,
-        new KeyValue(key, value, before.createRevision(), rev, before.version() + 1, lease));
+        new KeyValue(
+            key, value.clone(), before.createRevision(), rev, before.version() + 1, lease));
   }
 
   WriteResult delete(String key, Revision expectedModRevision) {

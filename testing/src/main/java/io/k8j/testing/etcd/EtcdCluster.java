@@ -159,6 +159,7 @@ public final class EtcdCluster implements AutoCloseable {
     private Duration electionTimeout = Duration.ofMillis(1000);
     private Duration startTimeout = Duration.ofSeconds(30);
     private Path logDirectory = Path.of("target", "etcd");
+    private Path dataParent;
 
     private Builder() {}
 
@@ -196,6 +197,15 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /**
+     * Where the members' data goes: a new directory inside {@code parent}, deleted on close. By
+     * default a new temporary directory. Benchmarks put it on the disk they compare.
+     */
+    public Builder dataDirectory(Path parent) {
+      this.dataParent = parent;
+      return this;
+    }
+
+    /**
      * Starts the members and waits until they are healthy.
      *
      * @throws IllegalStateException if etcd is not installed or the cluster does not come up
@@ -206,7 +216,10 @@ public final class EtcdCluster implements AutoCloseable {
       EtcdCluster cluster;
       try {
         Path logs = Files.createDirectories(logDirectory.resolve(name)).toAbsolutePath();
-        Path data = Files.createTempDirectory("k8j-etcd-" + name + "-");
+        Path data =
+            dataParent == null
+                ? Files.createTempDirectory("k8j-etcd-" + name + "-")
+                : Files.createDirectories(dataParent.resolve("etcd-" + name));
         cluster = new EtcdCluster(name, data, members(binary, name, data, logs));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot prepare etcd cluster directories", e);
