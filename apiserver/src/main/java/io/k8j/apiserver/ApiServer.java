@@ -1,0 +1,234 @@
+package io.k8j.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.k8j.apiserver.auth.AdminCredentials;
+import io.k8j.apiserver.auth.ServingCertificates;
+import io.k8j.apiserver.discovery.Discovery;
+import io.k8j.apiserver.http.ApiHandler;
+import io.k8j.apiserver.http.ApiMetrics;
+import io.k8j.apiserver.http.Bodies;
+import io.k8j.apiserver.http.FieldValidator;
+import io.k8j.apiserver.http.HttpsServer;
+import io.k8j.apiserver.http.MainSubresources;
+import io.k8j.apiserver.http.RequestInfo;
+import io.k8j.apiserver.http.ResourceHandler;
+import io.k8j.apiserver.http.Responses;
+import io.k8j.apiserver.http.SubresourceHandler;
+import io.k8j.apiserver.http.WatchStreamer;
+import io.k8j.apiserver.openapi.ModelSchemas;
+import io.k8j.apiserver.openapi.OpenApiV3;
+import io.k8j.apiserver.registry.ResourceDef;
+import io.k8j.apiserver.registry.ResourceLister;
+import io.k8j.apiserver.registry.ResourceRegistry;
+import io.k8j.apiserver.registry.ResourceStore;
+import io.k8j.apiserver.registry.ServedResource;
+import io.k8j.apiserver.registry.Subresource;
+import io.k8j.apiserver.registry.core.Bootstrap;
+import io.k8j.apiserver.registry.core.NamespaceAdmission;
+import io.k8j.apiserver.registry.core.PodSubresources;
+import io.k8j.apiserver.registry.core.ServiceAllocator;
+import io.k8j.apiserver.watchcache.WatchCaches;
+import io.k8j.store.Store;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kubernetes API server over a {@link Store}: HTTPS on one port, serving every resource of
+ * {@link Resources}, with discovery, OpenAPI, health and metrics. {@link #start()} creates (or
+ * reuses) the certificates and the admin kubeconfig under the data dir, fills the watch caches,
+ * creates the system namespaces and the {@code kubernetes} Service, and starts listening.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final int WATCH_HISTORY = 1000;
+
+  private final Store store;
+  private final ApiServerOptions options;
+  private final Map<String, ServedResource> served = new LinkedHashMap<>();
+  private WatchCaches caches;
+  private HttpsServer http;
+  private Thread bookmarks;
+  private volatile boolean ready;
+
+  public ApiServer(Store store, ApiServerOptions options) {
+    this.store = store;
+    this.options = options;
+  }
+
+  public synchronized void start() throws Exception {
+    ServingCertificates certs =
+        ServingCertificates.loadOrCreate(
+            options.dataDir().resolve("pki"),
+            List.of(
+                new ServiceAllocator(options.serviceCidr()).firstIp(), options.advertiseAddress()));
+    AdminCredentials admin = AdminCredentials.loadOrCreate(options.dataDir().resolve("pki"));
+    ServiceAllocator allocator = new ServiceAllocator(options.serviceCidr());
+    ResourceRegistry registry = new ResourceRegistry(Resources.all(allocator));
+
+    caches = new WatchCaches(store, registry.storagePrefixes(), WATCH_HISTORY);
+    caches.start();
+    NamespaceAdmission namespaces = new NamespaceAdmission(store);
+    for (ResourceDef d : registry.all()) {
+      served.put(
+          key(d.group(), d.version(), d.plural()),
+          new ServedResource(
+              d,
+              new ResourceStore(d, store, options.clock(), namespaces),
+              new ResourceLister(d, store, caches.cache(d.storagePrefix())),
+              caches.cache(d.storagePrefix())));
+    }
+    namespaces.use(served.get(key("", "v1", "namespaces")));
+    Bootstrap.restoreAllocator(served.get(key("", "v1", "services")), allocator);
+
+    ModelSchemas schemas = new ModelSchemas();
+    FieldValidator validator = new FieldValidator(schemas);
+    ResourceHandler resources =
+        new ResourceHandler(
+            info -> served.get(key(info.group(), info.version(), info.resource())),
+            new WatchStreamer(),
+            subresources(registry, validator),
+            validator);
+    ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
+    ApiHandler handler =
+        new ApiHandler(
+            admin,
+            new Discovery(registry),
+            new OpenApiV3(registry),
+            resources,
+            metrics,
+            this::isReady,
+            options.maxInFlight(),
+            options.advertiseAddress() + ":" + options.securePort());
+    http =
+        new HttpsServer(
+            options.bindAddress(),
+            options.securePort(),
+            certs.keyStore(),
+            ServingCertificates.keyPassword(),
+            handler);
+    http.start();
+    Bootstrap.run(
+        served.get(key("", "v1", "namespaces")).store(),
+        served.get(key("", "v1", "services")).store(),
+        served.get(key("", "v1", "endpoints")).store(),
+        allocator,
+        options.advertiseAddress(),
+        http.port());
+    admin.writeKubeconfig(options.kubeconfig(), url(), certs.caPem());
+    startBookmarks(registry);
+    ready = true;
+    LOG.info("API server listening on {} (kubeconfig {})", url(), options.kubeconfig());
+  }
+
+  private Map<String, SubresourceHandler> subresources(
+      ResourceRegistry registry, FieldValidator validator) {
+    Map<String, SubresourceHandler> subs = new HashMap<>();
+    MainSubresources main = new MainSubresources(validator);
+    for (ResourceDef d : registry.all()) {
+      for (Subresource s : d.subresources()) {
+        if (s.name().equals("status") || s.name().equals("finalize")) {
+          subs.put(d.plural() + "/" + s.name(), main::handle);
+        }
+      }
+    }
+    PodSubresources pods = new PodSubresources(options.clock());
+    subs.put(
+        "pods/binding",
+        (ex, info, choice, r, ns, name) -> {
+          requireCreate(info);
+          pods.bind(r.store(), ns, name, Bodies.object(ex.body(), ex.header("Content-Type")));
+          Responses.document(ex, choice, 201, successStatus());
+        });
+    subs.put(
+        "pods/eviction",
+        (ex, info, choice, r, ns, name) -> {
+          requireCreate(info);
+          pods.evict(r.store(), ns, name, Bodies.object(ex.body(), ex.header("Content-Type")));
+          Responses.document(ex, choice, 201, successStatus());
+        });
+    return subs;
+  }
+
+  private static void requireCreate(RequestInfo info) {
+    if (!info.verb().equals("create")) {
+      throw io.k8j.apiserver.http.ApiException.methodNotAllowed(
+          "the server does not allow this method on the requested resource");
+    }
+  }
+
+  private static ObjectNode successStatus() {
+    ObjectNode s = Json.object().put("kind", "Status").put("apiVersion", "v1");
+    s.putObject("metadata");
+    return s.put("status", "Success").put("code", 201);
+  }
+
+  private void startBookmarks(ResourceRegistry registry) {
+    Map<String, String[]> kinds = new LinkedHashMap<>();
+    for (ResourceDef d : registry.all()) {
+      kinds.putIfAbsent(d.storagePrefix(), new String[] {d.apiVersion(), d.kind()});
+    }
+    bookmarks =
+        Thread.ofVirtual()
+            .name("watch-bookmarks")
+            .start(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                      options.clock().sleep(java.time.Duration.ofSeconds(10));
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    caches.bookmark(kinds);
+                  }
+                });
+  }
+
+  private boolean isReady() {
+    if (!ready) {
+      return false;
+    }
+    try {
+      store.currentRevision();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The port the server listens on (useful when started on port 0). */
+  public int port() {
+    return http.port();
+  }
+
+  /** The server's URL as the admin kubeconfig has it. */
+  public String url() {
+    return "https://127.0.0.1:" + port();
+  }
+
+  private static String key(String group, String version, String plural) {
+    return group + "/" + version + "/" + plural;
+  }
+
+  List<ServedResource> served() {
+    return new ArrayList<>(served.values());
+  }
+
+  @Override
+  public synchronized void close() throws Exception {
+    ready = false;
+    if (bookmarks != null) {
+      bookmarks.interrupt();
+    }
+    if (caches != null) {
+      caches.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.k8j.apiserver;
+
+import io.k8j.common.Clock;
+import java.nio.file.Path;
+
+/**
+ * How an {@link ApiServer} runs.
+ *
+ * @param bindAddress the address to listen on
+ * @param securePort the HTTPS port; 0 picks a free one
+ * @param dataDir where the certificates, the admin token and {@code admin.kubeconfig} live
+ * @param serviceCidr the range Service cluster IPs come from
+ * @param maxInFlight the most non-watch requests served at once; more get 429
+ * @param advertiseAddress the address the {@code kubernetes} Service's endpoints point at
+ */
+public record ApiServerOptions(
+    String bindAddress,
+    int securePort,
+    Path dataDir,
+    String serviceCidr,
+    int maxInFlight,
+    String advertiseAddress,
+    Clock clock) {
+
+  public static final int DEFAULT_SECURE_PORT = 6443;
+  public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
+
+  /** The defaults: 0.0.0.0:6443, 10.43.0.0/16, 400 requests in flight. */
+  public static ApiServerOptions defaults(Path dataDir) {
+    return new ApiServerOptions(
+        "0.0.0.0",
+        DEFAULT_SECURE_PORT,
+        dataDir,
+        DEFAULT_SERVICE_CIDR,
+        400,
+        "127.0.0.1",
+        Clock.SYSTEM);
+  }
+
+  public ApiServerOptions withPort(int port) {
+    return new ApiServerOptions(
+        bindAddress, port, dataDir, serviceCidr, maxInFlight, advertiseAddress, clock);
+  }
+
+  public ApiServerOptions withBindAddress(String address) {
+    return new ApiServerOptions(
+        address, securePort, dataDir, serviceCidr, maxInFlight, advertiseAddress, clock);
+  }
+
+  public ApiServerOptions withMaxInFlight(int n) {
+    return new ApiServerOptions(
+        bindAddress, securePort, dataDir, serviceCidr, n, advertiseAddress, clock);
+  }
+
+  /** The admin kubeconfig the server writes. */
+  public Path kubeconfig() {
+    return dataDir.resolve("admin.kubeconfig");
+  }
+}

@@ -1,0 +1,187 @@
+package io.k8j.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.k8j.apiserver.Json;
+import io.k8j.apiserver.auth.AdminCredentials;
+import io.k8j.apiserver.discovery.Discovery;
+import io.k8j.apiserver.openapi.OpenApiV3;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point of every request: health and version without authentication, then the bearer
+ * token, the in-flight limit (watches excepted, as upstream counts long-running requests apart),
+ * and routing to discovery, OpenAPI, metrics or a resource.
+ */
+public final class ApiHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  private static final List<String> PUBLIC = List.of("/healthz", "/livez", "/readyz", "/version");
+
+  private final AdminCredentials credentials;
+  private final Discovery discovery;
+  private final OpenApiV3 openApi;
+  private final ResourceHandler resources;
+  private final ApiMetrics metrics;
+  private final BooleanSupplier ready;
+  private final Semaphore inFlight;
+  private final String serverAddress;
+
+  public ApiHandler(
+      AdminCredentials credentials,
+      Discovery discovery,
+      OpenApiV3 openApi,
+      ResourceHandler resources,
+      ApiMetrics metrics,
+      BooleanSupplier ready,
+      int maxInFlight,
+      String serverAddress) {
+    this.credentials = credentials;
+    this.discovery = discovery;
+    this.openApi = openApi;
+    this.resources = resources;
+    this.metrics = metrics;
+    this.ready = ready;
+    this.inFlight = new Semaphore(maxInFlight);
+    this.serverAddress = serverAddress;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
+    HttpExchange ex = new HttpExchange(request, response, callback);
+    RequestInfo info = RequestInfo.parse(ex.method(), ex.path(), ex.queryFlag("watch"));
+    metrics.started();
+    boolean acquired = false;
+    try {
+      if (!PUBLIC.contains(ex.path()) && !credentials.authenticates(ex.header("Authorization"))) {
+        throw ApiException.unauthorized();
+      }
+      boolean longRunning = info.verb().equals("watch");
+      if (!longRunning) {
+        acquired = inFlight.tryAcquire();
+        if (!acquired) {
+          throw ApiException.tooManyRequests();
+        }
+      }
+      Negotiation.Choice choice = Negotiation.choose(ex.header("Accept"));
+      if (info.resourceRequest()) {
+        resources.handle(ex, info, choice);
+      } else {
+        nonResource(ex, choice);
+      }
+    } catch (ApiException e) {
+      respond(ex, e);
+    } catch (RuntimeException e) {
+      LOG.error("{} {} failed", ex.method(), ex.path(), e);
+      respond(ex, ApiException.internal(e.toString()));
+    } finally {
+      if (acquired) {
+        inFlight.release();
+      }
+      metrics.finished(info.verb(), info.resource(), ex.status(), System.nanoTime() - start);
+    }
+    return true;
+  }
+
+  private static void respond(HttpExchange ex, ApiException e) {
+    if (ex.committed()) {
+      ex.abort(e);
+    } else {
+      Responses.status(ex, e);
+    }
+  }
+
+  private void nonResource(HttpExchange ex, Negotiation.Choice choice) {
+    String path = ex.path();
+    List<String> parts = RequestInfo.nonResource(ex.method(), path).parts();
+    switch (path) {
+      case "/healthz", "/livez" -> text(ex, 200, "ok");
+      case "/readyz" -> {
+        if (ready.getAsBoolean()) {
+          text(ex, 200, "ok");
+        } else {
+          text(ex, 500, "[-]store failed: not ready\nreadyz check failed");
+        }
+      }
+      case "/version" -> Responses.document(ex, Negotiation.Choice.JSON, 200, version());
+      case "/metrics" ->
+          ex.send(
+              200,
+              "text/plain; version=0.0.4; charset=utf-8",
+              metrics.scrape().getBytes(StandardCharsets.UTF_8));
+      case "/api" -> {
+        if (choice.format() == Negotiation.Format.DISCOVERY_V2) {
+          aggregated(ex, true, choice.version());
+        } else {
+          Responses.document(ex, choice, 200, discovery.apiVersions(serverAddress));
+        }
+      }
+      case "/apis" -> {
+        if (choice.format() == Negotiation.Format.DISCOVERY_V2) {
+          aggregated(ex, false, choice.version());
+        } else {
+          Responses.document(ex, choice, 200, discovery.groupList());
+        }
+      }
+      case "/openapi/v3" -> Responses.document(ex, Negotiation.Choice.JSON, 200, openApi.root());
+      default -> {
+        ObjectNode doc = null;
+        if (parts.size() == 2 && parts.get(0).equals("api")) {
+          doc = discovery.resourceList("", parts.get(1));
+        } else if (parts.size() == 2 && parts.get(0).equals("apis")) {
+          doc = discovery.group(parts.get(1));
+        } else if (parts.size() == 3 && parts.get(0).equals("apis")) {
+          doc = discovery.resourceList(parts.get(1), parts.get(2));
+        } else if (parts.size() == 4 && path.startsWith("/openapi/v3/api/")) {
+          doc = openApi.groupVersion("", parts.get(3));
+        } else if (parts.size() == 5 && path.startsWith("/openapi/v3/apis/")) {
+          doc = openApi.groupVersion(parts.get(3), parts.get(4));
+        }
+        if (doc == null) {
+          if (parts.isEmpty() || parts.get(0).equals("api") || parts.get(0).equals("apis")) {
+            throw ApiException.notFoundPath();
+          }
+          text(ex, 404, "404 page not found");
+          return;
+        }
+        Responses.document(
+            ex,
+            choice.format() == Negotiation.Format.YAML ? choice : Negotiation.Choice.JSON,
+            200,
+            doc);
+      }
+    }
+  }
+
+  private void aggregated(HttpExchange ex, boolean core, String version) {
+    ex.send(
+        200,
+        "application/json;g=apidiscovery.k8s.io;v=" + version + ";as=APIGroupDiscoveryList",
+        Json.bytes(discovery.aggregated(core, version)));
+  }
+
+  private static void text(HttpExchange ex, int code, String body) {
+    ex.send(code, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static ObjectNode version() {
+    return Json.object()
+        .put("major", "1")
+        .put("minor", "32")
+        .put("gitVersion", "v1.32.0-k8j")
+        .put("gitCommit", "")
+        .put("gitTreeState", "clean")
+        .put("buildDate", "2025-01-01T00:00:00Z")
+        .put("goVersion", "java" + Runtime.version().feature())
+        .put("compiler", "javac")
+        .put("platform", "linux/amd64");
+  }
+}

@@ -1,0 +1,159 @@
+package io.k8j.apiserver.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.zip.GZIPOutputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * One request and its response, over Jetty's core API, with blocking reads and writes (requests run
+ * on virtual threads).
+ */
+public final class HttpExchange {
+  /** The largest request body accepted, as upstream's 3 MiB. */
+  public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+  private static final int GZIP_THRESHOLD = 16 * 1024;
+
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
+  private final Fields query;
+  private int status;
+  private boolean committed;
+
+  HttpExchange(Request request, Response response, Callback callback) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+    this.query = Request.extractQueryParameters(request);
+  }
+
+  public String method() {
+    return request.getMethod();
+  }
+
+  public String path() {
+    String p = request.getHttpURI().getDecodedPath();
+    return p == null ? "/" : p;
+  }
+
+  /** A query parameter, or null when absent. */
+  public String query(String name) {
+    return query.getValue(name);
+  }
+
+  public boolean queryFlag(String name) {
+    String v = query(name);
+    return v != null && (v.equals("true") || v.equals("1"));
+  }
+
+  public String header(String name) {
+    return request.getHeaders().get(name);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public boolean committed() {
+    return committed;
+  }
+
+  void onFailure(Runnable r) {
+    request.addFailureListener(t -> r.run());
+  }
+
+  /**
+   * The request body.
+   *
+   * @throws ApiException 413 when it is larger than {@link #MAX_BODY_BYTES}
+   */
+  public byte[] body() {
+    long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    if (declared > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    try (InputStream in = Request.asInputStream(request)) {
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (bytes.length > MAX_BODY_BYTES) {
+        throw tooLarge();
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw ApiException.badRequest("could not read the request body: " + e.getMessage());
+    }
+  }
+
+  private static ApiException tooLarge() {
+    return ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
+  }
+
+  public void setHeader(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
+  public void addHeader(String name, String value) {
+    response.getHeaders().add(name, value);
+  }
+
+  /** Sends a whole response, gzipped when the client accepts it and it is large. */
+  public void send(int code, String contentType, byte[] body) {
+    status = code;
+    committed = true;
+    response.setStatus(code);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    byte[] out = body;
+    String enc = header("Accept-Encoding");
+    if (body.length > GZIP_THRESHOLD && enc != null && enc.contains("gzip")) {
+      out = gzip(body);
+      response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, out.length);
+    if (method().equals("HEAD")) {
+      response.write(true, null, callback);
+    } else {
+      response.write(true, ByteBuffer.wrap(out), callback);
+    }
+  }
+
+  /** Starts a streamed response; each {@link #write} is sent at once. */
+  public void startStream(int code, String contentType) {
+    status = code;
+    committed = true;
+    response.setStatus(code);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, private");
+  }
+
+  public void write(byte[] chunk) throws IOException {
+    Content.Sink.write(response, false, ByteBuffer.wrap(chunk));
+  }
+
+  /** Ends a streamed response. */
+  public void endStream() {
+    response.write(true, null, callback);
+  }
+
+  /** Fails the exchange without a response (the connection is gone). */
+  public void abort(Throwable t) {
+    callback.failed(t);
+  }
+
+  private static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream(body.length / 4);
+    try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
+      gz.write(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return bos.toByteArray();
+  }
+}

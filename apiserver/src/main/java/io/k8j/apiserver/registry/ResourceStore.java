@@ -1,0 +1,403 @@
+package io.k8j.apiserver.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.k8j.apiserver.Json;
+import io.k8j.apiserver.http.ApiException;
+import io.k8j.apiserver.registry.validation.FieldError;
+import io.k8j.apiserver.registry.validation.ObjectMetaValidation;
+import io.k8j.common.Clock;
+import io.k8j.store.KeyValue;
+import io.k8j.store.LeaseId;
+import io.k8j.store.Revision;
+import io.k8j.store.Store;
+import io.k8j.store.WriteResult;
+import java.security.SecureRandom;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Generic storage of one resource over the store, as upstream's {@code registry/generic/registry}
+ * Store: server-owned metadata, optimistic concurrency, the status/main split, graceful deletion
+ * and finalizers. Kind-specific behaviour comes from the resource's {@link Strategy}.
+ */
+public final class ResourceStore {
+  private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The outcome of an update: the object, and whether the update created it. */
+  public record UpdateResult(ObjectNode object, boolean created) {}
+
+  /** The outcome of a delete: the object, and whether it is gone (false: only marked). */
+  public record DeleteResult(ObjectNode object, boolean deleted) {}
+
+  private final ResourceDef def;
+  private final Store store;
+  private final Clock clock;
+  private final NamespaceLifecycle namespaces;
+
+  public ResourceStore(ResourceDef def, Store store, Clock clock, NamespaceLifecycle namespaces) {
+    this.def = def;
+    this.store = store;
+    this.clock = clock;
+    this.namespaces = namespaces;
+  }
+
+  public ResourceDef def() {
+    return def;
+  }
+
+  /** The object as stored now (a consistent read). */
+  public ObjectNode get(String namespace, String name) {
+    KeyValue kv = store.get(def.key(namespace, name));
+    if (kv == null) {
+      throw ApiException.notFound(def.groupResource(), name);
+    }
+    return ObjectCodec.decode(kv);
+  }
+
+  /** Creates an object in {@code namespace} (ignored for cluster-scoped resources). */
+  public ObjectNode create(String namespace, ObjectNode obj, boolean dryRun) {
+    ObjectNode meta = Json.metadata(obj);
+    obj.put("kind", def.kind()).put("apiVersion", def.apiVersion());
+    if (def.namespaced()) {
+      meta.put("namespace", namespace);
+    } else {
+      meta.remove("namespace");
+    }
+    boolean generated =
+        meta.path("name").asText("").isEmpty() && !meta.path("generateName").asText("").isEmpty();
+    def.strategy().prepareForCreate(obj);
+    meta.remove(
+        List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", now());
+    if (def.strategy().tracksGeneration()) {
+      meta.put("generation", 1);
+    } else {
+      meta.remove("generation");
+    }
+    def.strategy().applyDefaults(obj);
+    for (int attempt = 0; ; attempt++) {
+      if (generated) {
+        meta.put("name", meta.path("generateName").asText() + randomSuffix());
+      }
+      String name = meta.path("name").asText("");
+      validateCreate(obj, name);
+      if (def.namespaced()) {
+        namespaces.checkCreate(def.groupResource(), namespace, name);
+      }
+      if (dryRun) {
+        return obj;
+      }
+      def.strategy().reserve(obj, null);
+      WriteResult r;
+      try {
+        r = store.create(def.key(namespace, name), ObjectCodec.encode(obj), LeaseId.NONE);
+      } catch (RuntimeException e) {
+        def.strategy().release(obj, null);
+        throw e;
+      }
+      if (r.succeeded()) {
+        meta.put("resourceVersion", r.revision().toString());
+        return obj;
+      }
+      def.strategy().release(obj, null);
+      if (!generated || attempt >= 3) {
+        throw ApiException.alreadyExists(def.groupResource(), name);
+      }
+    }
+  }
+
+  private void validateCreate(ObjectNode obj, String name) {
+    List<FieldError> errs =
+        new ArrayList<>(
+            ObjectMetaValidation.validate(obj, def.namespaced(), def.strategy().nameRule()));
+    errs.addAll(def.strategy().validate(obj));
+    if (!errs.isEmpty()) {
+      throw ApiException.invalid(def.group(), def.kind(), name, errs);
+    }
+  }
+
+  /**
+   * Updates an object (PUT or PATCH) or its status.
+   *
+   * @param change computes the new object from the current one (null when absent); it may throw
+   * @param subresource null for the main resource; "status" or "finalize" to write only those; any
+   *     other name for the server's own writes (binding, scale), taken as computed
+   */
+  public UpdateResult update(
+      String namespace,
+      String name,
+      String subresource,
+      UnaryOperator<ObjectNode> change,
+      boolean dryRun) {
+    String key = def.key(namespace, name);
+    while (true) {
+      KeyValue kv = store.get(key);
+      ObjectNode current = kv == null ? null : ObjectCodec.decode(kv);
+      ObjectNode updated = change.apply(current == null ? null : current.deepCopy());
+      ObjectNode meta = Json.metadata(updated);
+      String expected = meta.path("resourceVersion").asText("");
+      if (current == null) {
+        if (def.allowCreateOnUpdate() && subresource == null && expected.isEmpty()) {
+          return new UpdateResult(create(namespace, updated, dryRun), true);
+        }
+        throw ApiException.notFound(def.groupResource(), name);
+      }
+      if (!expected.isEmpty() && !expected.equals(kv.modRevision().toString())) {
+        throw ApiException.modified(def.groupResource(), name);
+      }
+      ObjectNode next = prepareUpdate(namespace, name, subresource, updated, current);
+      if (shouldDeleteDuringUpdate(next)) {
+        if (dryRun) {
+          return new UpdateResult(next, false);
+        }
+        WriteResult d = store.delete(key, kv.modRevision());
+        if (d.succeeded()) {
+          def.strategy().release(current, null);
+          Json.metadata(next).put("resourceVersion", d.revision().toString());
+          return new UpdateResult(next, false);
+        }
+        continue;
+      }
+      byte[] bytes = ObjectCodec.encode(next);
+      if (Arrays.equals(bytes, ObjectCodec.encode(current)) || dryRun) {
+        return new UpdateResult(dryRun ? next : current, false);
+      }
+      def.strategy().reserve(next, current);
+      WriteResult r = store.update(key, bytes, kv.modRevision(), kv.lease());
+      if (r.succeeded()) {
+        def.strategy().release(current, next);
+        Json.metadata(next).put("resourceVersion", r.revision().toString());
+        return new UpdateResult(next, false);
+      }
+      def.strategy().release(next, current);
+      if (!expected.isEmpty()) {
+        throw ApiException.modified(def.groupResource(), name);
+      }
+    }
+  }
+
+  private ObjectNode prepareUpdate(
+      String namespace, String name, String subresource, ObjectNode updated, ObjectNode current) {
+    ObjectNode next;
+    if ("finalize".equals(subresource)) {
+      next = current.deepCopy();
+      JsonNode finalizers = updated.path("spec").path("finalizers");
+      Json.child(next, "spec")
+          .set(
+              "finalizers",
+              finalizers.isArray() ? finalizers.deepCopy() : Json.object().arrayNode());
+    } else if ("status".equals(subresource)) {
+      next = current.deepCopy();
+      setOrRemove(next, "status", updated.get("status"));
+    } else if (subresource != null) {
+      next = updated;
+    } else {
+      next = updated;
+      next.put("kind", def.kind()).put("apiVersion", def.apiVersion());
+      if (def.hasStatus()) {
+        setOrRemove(next, "status", current.get("status"));
+      }
+      def.strategy().prepareForUpdate(next, current);
+    }
+    ObjectNode meta = Json.metadata(next);
+    ObjectNode oldMeta = Json.metadata(current);
+    String newName = meta.path("name").asText("");
+    if (!newName.isEmpty() && !newName.equals(name)) {
+      throw ApiException.badRequest(
+          "the name of the object ("
+              + newName
+              + ") does not match the name on the URL ("
+              + name
+              + ")");
+    }
+    meta.put("name", name);
+    if (def.namespaced()) {
+      meta.put("namespace", namespace);
+    }
+    for (String owned :
+        List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")) {
+      setOrRemove(meta, owned, oldMeta.get(owned));
+    }
+    if (def.strategy().tracksGeneration()) {
+      long gen = oldMeta.path("generation").asLong(1);
+      boolean specChanged =
+          !Objects.equals(withoutMetaAndStatus(next), withoutMetaAndStatus(current));
+      meta.put("generation", specChanged ? gen + 1 : gen);
+    } else {
+      setOrRemove(meta, "generation", oldMeta.get("generation"));
+    }
+    if (oldMeta.has("deletionTimestamp") && addsFinalizer(meta, oldMeta)) {
+      throw ApiException.invalid(
+          def.group(),
+          def.kind(),
+          name,
+          List.of(
+              FieldError.forbidden(
+                  "metadata.finalizers",
+                  "no new finalizers can be added if the object is being deleted")));
+    }
+    def.strategy().applyDefaults(next);
+    List<FieldError> errs =
+        new ArrayList<>(
+            ObjectMetaValidation.validate(next, def.namespaced(), def.strategy().nameRule()));
+    errs.addAll(def.strategy().validateUpdate(next, current));
+    if (!errs.isEmpty()) {
+      throw ApiException.invalid(def.group(), def.kind(), name, errs);
+    }
+    return next;
+  }
+
+  private static boolean addsFinalizer(ObjectNode meta, ObjectNode oldMeta) {
+    List<String> before = strings(oldMeta.path("finalizers"));
+    for (String f : strings(meta.path("finalizers"))) {
+      if (!before.contains(f)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean shouldDeleteDuringUpdate(ObjectNode obj) {
+    JsonNode meta = obj.path("metadata");
+    return meta.has("deletionTimestamp")
+        && strings(meta.path("finalizers")).isEmpty()
+        && meta.path("deletionGracePeriodSeconds").asLong(0) == 0
+        && !def.strategy().pendingDeletion(obj);
+  }
+
+  /** Deletes an object, or marks it for deletion when it has a grace period or finalizers. */
+  public DeleteResult delete(String namespace, String name, DeleteOptions options) {
+    String key = def.key(namespace, name);
+    while (true) {
+      KeyValue kv = store.get(key);
+      if (kv == null) {
+        throw ApiException.notFound(def.groupResource(), name);
+      }
+      ObjectNode current = ObjectCodec.decode(kv);
+      ObjectNode meta = Json.metadata(current);
+      checkPreconditions(options, meta, name);
+      long grace =
+          Math.max(0, def.strategy().gracePeriodSeconds(current, options.gracePeriodSeconds()));
+      List<String> finalizers = new ArrayList<>(strings(meta.path("finalizers")));
+      if ("Foreground".equals(options.propagationPolicy())
+          && !finalizers.contains("foregroundDeletion")) {
+        finalizers.add("foregroundDeletion");
+      } else if ("Orphan".equals(options.propagationPolicy()) && !finalizers.contains("orphan")) {
+        finalizers.add("orphan");
+      }
+      boolean marked = meta.has("deletionTimestamp");
+      boolean mustWait =
+          !finalizers.isEmpty() || grace > 0 || def.strategy().pendingDeletion(current);
+      if (mustWait) {
+        ObjectNode next = current.deepCopy();
+        ObjectNode nmeta = Json.metadata(next);
+        long currentGrace = nmeta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
+        if (!marked || grace < currentGrace) {
+          nmeta.put("deletionTimestamp", now(grace));
+          nmeta.put("deletionGracePeriodSeconds", grace);
+        }
+        if (!marked) {
+          ArrayNode f = nmeta.putArray("finalizers");
+          finalizers.forEach(f::add);
+          if (finalizers.isEmpty()) {
+            nmeta.remove("finalizers");
+          }
+          def.strategy().markForDeletion(next);
+        }
+        if (options.dryRun() || next.equals(current)) {
+          return new DeleteResult(current, false);
+        }
+        WriteResult r = store.update(key, ObjectCodec.encode(next), kv.modRevision(), kv.lease());
+        if (r.succeeded()) {
+          nmeta.put("resourceVersion", r.revision().toString());
+          return new DeleteResult(next, false);
+        }
+        continue;
+      }
+      if (options.dryRun()) {
+        return new DeleteResult(current, true);
+      }
+      WriteResult r = store.delete(key, kv.modRevision());
+      if (r.succeeded()) {
+        def.strategy().release(current, null);
+        meta.put("resourceVersion", r.revision().toString());
+        return new DeleteResult(current, true);
+      }
+    }
+  }
+
+  private void checkPreconditions(DeleteOptions options, ObjectNode meta, String name) {
+    String uid = meta.path("uid").asText("");
+    if (options.preconditionUid() != null && !options.preconditionUid().equals(uid)) {
+      throw ApiException.conflict(
+          def.groupResource(),
+          name,
+          "Precondition failed: UID in precondition: "
+              + options.preconditionUid()
+              + ", UID in object meta: "
+              + uid);
+    }
+    String rv = meta.path("resourceVersion").asText("");
+    if (options.preconditionResourceVersion() != null
+        && !options.preconditionResourceVersion().equals(rv)) {
+      throw ApiException.conflict(
+          def.groupResource(),
+          name,
+          "Precondition failed: ResourceVersion in precondition: "
+              + options.preconditionResourceVersion()
+              + ", ResourceVersion in object meta: "
+              + rv);
+    }
+  }
+
+  private String now() {
+    return clock.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private String now(long plusSeconds) {
+    return clock.now().plusSeconds(plusSeconds).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String randomSuffix() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      sb.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
+    }
+    return sb.toString();
+  }
+
+  private static ObjectNode withoutMetaAndStatus(ObjectNode obj) {
+    ObjectNode c = obj.deepCopy();
+    c.remove(List.of("metadata", "status", "kind", "apiVersion"));
+    return c;
+  }
+
+  private static void setOrRemove(ObjectNode target, String field, JsonNode value) {
+    if (value == null || value.isMissingNode()) {
+      target.remove(field);
+    } else {
+      target.set(field, value.deepCopy());
+    }
+  }
+
+  static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    if (array.isArray()) {
+      array.forEach(n -> out.add(n.asText()));
+    }
+    return out;
+  }
+
+  Revision currentRevision() {
+    return store.currentRevision();
+  }
+}
