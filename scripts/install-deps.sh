@@ -2,7 +2,7 @@
 # Installs the Debian packages k8j's tests and runtime use. Idempotent and quiet:
 # does nothing when everything is there already.
 set -euo pipefail
-packages=(etcd-server etcd-client)
+packages=(etcd-server etcd-client containerd runc containernetworking-plugins iptables iproute2 busybox-static tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
