@@ -132,6 +132,11 @@ public final class ApiHandler extends Handler.Abstract {
         }
       }
       case "/openapi/v3" -> Responses.document(ex, Negotiation.Choice.JSON, 200, openApi.root());
+      case "/openapi/v2" ->
+          ex.send(
+              200,
+              "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+              OpenApiV3.emptyV2Protobuf());
       default -> {
         ObjectNode doc = null;
         if (parts.size() == 2 && parts.get(0).equals("api")) {

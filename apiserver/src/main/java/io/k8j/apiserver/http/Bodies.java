@@ -50,6 +50,9 @@ public final class Bodies {
 
   /** The body as an object; a body that is not an object is a 400. */
   public static ObjectNode object(byte[] body, String contentType) {
+    if (ProtobufBodies.isProtobuf(contentType)) {
+      return ProtobufBodies.decode(body);
+    }
     JsonNode n = tree(body, contentType);
     if (n instanceof ObjectNode o) {
       return o;

@@ -186,19 +186,7 @@ public final class ResourceHandler {
       labels = LabelSelector.parse(l);
       fields = FieldSelector.parse(f, def.fields());
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(
-          "Unable to find \""
-              + def.group()
-              + "/"
-              + def.version()
-              + ", Resource="
-              + def.plural()
-              + "\" that match label selector \""
-              + (l == null ? "" : l)
-              + "\", field selector \""
-              + (f == null ? "" : f)
-              + "\": "
-              + e.getMessage());
+      throw ApiException.badRequest(e.getMessage());
     }
     return new ListOptions(
         labels,
