@@ -13,6 +13,7 @@ import io.k8j.apiserver.http.MainSubresources;
 import io.k8j.apiserver.http.RequestInfo;
 import io.k8j.apiserver.http.ResourceHandler;
 import io.k8j.apiserver.http.Responses;
+import io.k8j.apiserver.http.ScaleSubresource;
 import io.k8j.apiserver.http.SubresourceHandler;
 import io.k8j.apiserver.http.WatchStreamer;
 import io.k8j.apiserver.openapi.ModelSchemas;
@@ -129,10 +130,13 @@ public final class ApiServer implements AutoCloseable {
       ResourceRegistry registry, FieldValidator validator) {
     Map<String, SubresourceHandler> subs = new HashMap<>();
     MainSubresources main = new MainSubresources(validator);
+    ScaleSubresource scale = new ScaleSubresource();
     for (ResourceDef d : registry.all()) {
       for (Subresource s : d.subresources()) {
         if (s.name().equals("status") || s.name().equals("finalize")) {
           subs.put(d.plural() + "/" + s.name(), main::handle);
+        } else if (s.name().equals("scale")) {
+          subs.put(d.plural() + "/scale", scale::handle);
         }
       }
     }

@@ -1,8 +1,13 @@
 package io.k8j.apiserver;
 
 import io.k8j.apiserver.registry.ResourceDef;
+import io.k8j.apiserver.registry.apps.AppsResources;
+import io.k8j.apiserver.registry.autoscaling.HorizontalPodAutoscalers;
+import io.k8j.apiserver.registry.batch.BatchResources;
+import io.k8j.apiserver.registry.cluster.ClusterResources;
 import io.k8j.apiserver.registry.core.CoreResources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
+import io.k8j.apiserver.registry.rbac.RbacResources;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +17,11 @@ public final class Resources {
 
   public static List<ResourceDef> all(ServiceAllocator allocator) {
     List<ResourceDef> defs = new ArrayList<>(CoreResources.definitions(allocator));
+    defs.addAll(AppsResources.definitions());
+    defs.addAll(BatchResources.definitions());
+    defs.addAll(HorizontalPodAutoscalers.definitions());
+    defs.addAll(ClusterResources.definitions());
+    defs.addAll(RbacResources.definitions());
     return defs;
   }
 }

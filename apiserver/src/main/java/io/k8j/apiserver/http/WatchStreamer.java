@@ -95,6 +95,9 @@ public final class WatchStreamer {
   private static byte[] encode(
       CacheWatcher.Item item, Negotiation.Choice choice, ResourceDef def, String includeObject) {
     ObjectNode obj = item.object();
+    if (!item.type().equals("BOOKMARK")) {
+      obj = def.converter().fromStorage(obj);
+    }
     if (item.type().equals("BOOKMARK")) {
       obj = obj.deepCopy().put("kind", def.kind()).put("apiVersion", def.apiVersion());
     } else if (choice.format() == Negotiation.Format.TABLE) {

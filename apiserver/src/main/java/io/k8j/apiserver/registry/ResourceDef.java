@@ -36,6 +36,7 @@ public final class ResourceDef {
   private final Class<?> modelType;
   private final boolean returnDeletedObject;
   private final boolean allowCreateOnUpdate;
+  private final Converter converter;
 
   private ResourceDef(Builder b) {
     this.group = b.group;
@@ -72,6 +73,7 @@ public final class ResourceDef {
     this.modelType = b.modelType;
     this.returnDeletedObject = b.returnDeletedObject;
     this.allowCreateOnUpdate = b.allowCreateOnUpdate;
+    this.converter = b.converter;
   }
 
   public static Builder builder(String group, String version, String kind, String plural) {
@@ -157,6 +159,11 @@ public final class ResourceDef {
     return allowCreateOnUpdate;
   }
 
+  /** How objects of this version are stored; identity unless the storage is shared. */
+  public Converter converter() {
+    return converter;
+  }
+
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;
   }
@@ -203,6 +210,7 @@ public final class ResourceDef {
     private Class<?> modelType;
     private boolean returnDeletedObject;
     private boolean allowCreateOnUpdate;
+    private Converter converter = Converter.IDENTITY;
 
     private Builder(String group, String version, String kind, String plural) {
       this.group = group;
@@ -290,6 +298,12 @@ public final class ResourceDef {
 
     public Builder allowCreateOnUpdate() {
       this.allowCreateOnUpdate = true;
+      return this;
+    }
+
+    /** Stores objects in another version, converted by {@code c}. */
+    public Builder converter(Converter c) {
+      this.converter = c;
       return this;
     }
 

@@ -91,8 +91,20 @@ public final class ResourceLister {
   }
 
   private ListResult fromCache(String prefix, Predicate<ObjectNode> predicate) {
-    WatchCache.Snapshot s = cache.list(prefix, predicate);
-    return new ListResult(s.items(), s.revision(), null, -1);
+    Converter conv = def.converter();
+    if (conv == Converter.IDENTITY) {
+      WatchCache.Snapshot s = cache.list(prefix, predicate);
+      return new ListResult(s.items(), s.revision(), null, -1);
+    }
+    WatchCache.Snapshot s = cache.list(prefix, o -> true);
+    List<ObjectNode> items = new ArrayList<>();
+    for (ObjectNode o : s.items()) {
+      ObjectNode served = conv.fromStorage(o);
+      if (predicate.test(served)) {
+        items.add(served);
+      }
+    }
+    return new ListResult(items, s.revision(), null, -1);
   }
 
   private ListResult fromStore(
@@ -120,7 +132,7 @@ public final class ResourceLister {
         for (KeyValue kv : r.kvs()) {
           used++;
           lastKey = kv.key();
-          ObjectNode obj = ObjectCodec.decode(kv);
+          ObjectNode obj = def.converter().fromStorage(ObjectCodec.decode(kv));
           if (predicate.test(obj)) {
             items.add(obj);
             if (limit > 0 && items.size() >= limit) {

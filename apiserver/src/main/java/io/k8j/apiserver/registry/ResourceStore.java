@@ -59,7 +59,7 @@ public final class ResourceStore {
     if (kv == null) {
       throw ApiException.notFound(def.groupResource(), name);
     }
-    return ObjectCodec.decode(kv);
+    return read(kv);
   }
 
   /** Creates an object in {@code namespace} (ignored for cluster-scoped resources). */
@@ -99,7 +99,7 @@ public final class ResourceStore {
       def.strategy().reserve(obj, null);
       WriteResult r;
       try {
-        r = store.create(def.key(namespace, name), ObjectCodec.encode(obj), LeaseId.NONE);
+        r = store.create(def.key(namespace, name), write(obj), LeaseId.NONE);
       } catch (RuntimeException e) {
         def.strategy().release(obj, null);
         throw e;
@@ -141,7 +141,7 @@ public final class ResourceStore {
     String key = def.key(namespace, name);
     while (true) {
       KeyValue kv = store.get(key);
-      ObjectNode current = kv == null ? null : ObjectCodec.decode(kv);
+      ObjectNode current = kv == null ? null : read(kv);
       ObjectNode updated = change.apply(current == null ? null : current.deepCopy());
       ObjectNode meta = Json.metadata(updated);
       String expected = meta.path("resourceVersion").asText("");
@@ -167,8 +167,8 @@ public final class ResourceStore {
         }
         continue;
       }
-      byte[] bytes = ObjectCodec.encode(next);
-      if (Arrays.equals(bytes, ObjectCodec.encode(current)) || dryRun) {
+      byte[] bytes = write(next);
+      if (Arrays.equals(bytes, write(current)) || dryRun) {
         return new UpdateResult(dryRun ? next : current, false);
       }
       def.strategy().reserve(next, current);
@@ -282,7 +282,7 @@ public final class ResourceStore {
       if (kv == null) {
         throw ApiException.notFound(def.groupResource(), name);
       }
-      ObjectNode current = ObjectCodec.decode(kv);
+      ObjectNode current = read(kv);
       ObjectNode meta = Json.metadata(current);
       checkPreconditions(options, meta, name);
       long grace =
@@ -316,7 +316,7 @@ public final class ResourceStore {
         if (options.dryRun() || next.equals(current)) {
           return new DeleteResult(current, false);
         }
-        WriteResult r = store.update(key, ObjectCodec.encode(next), kv.modRevision(), kv.lease());
+        WriteResult r = store.update(key, write(next), kv.modRevision(), kv.lease());
         if (r.succeeded()) {
           nmeta.put("resourceVersion", r.revision().toString());
           return new DeleteResult(next, false);
@@ -357,6 +357,14 @@ public final class ResourceStore {
               + ", ResourceVersion in object meta: "
               + rv);
     }
+  }
+
+  private ObjectNode read(KeyValue kv) {
+    return def.converter().fromStorage(ObjectCodec.decode(kv));
+  }
+
+  private byte[] write(ObjectNode obj) {
+    return ObjectCodec.encode(def.converter().toStorage(obj));
   }
 
   private String now() {

@@ -30,6 +30,14 @@ public record FieldError(Type type, String field, Object badValue, String detail
 
   private static final Object OMIT = new Object();
 
+  /** A bad value printed as it is, not quoted (Go's {@code %#v} of a map or struct). */
+  public record Raw(String text) {
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   public static FieldError required(String field, String detail) {
     return new FieldError(Type.REQUIRED, field, OMIT, detail);
   }
