@@ -1,5 +1,6 @@
 package io.k8j.cli;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0 || !ServerCommand.isRunning()) {
       System.exit(code);

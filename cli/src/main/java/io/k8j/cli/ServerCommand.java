@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
     name = "server",
     mixinStandardHelpOptions = true,
     description = "Start a cluster on this machine (control plane and a node).")
-final class ServerCommand implements Runnable {
+final class ServerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
   private static volatile boolean running;
 
@@ -37,12 +38,24 @@ final class ServerCommand implements Runnable {
               + " embedded store.")
   List<String> datastoreEndpoints = new ArrayList<>();
 
+  @Option(
+      names = "--https-listen-port",
+      paramLabel = "PORT",
+      description = "The API server's HTTPS port (default: ${DEFAULT-VALUE}).")
+  int httpsPort = 6443;
+
+  @Option(
+      names = "--bind-address",
+      paramLabel = "ADDRESS",
+      description = "The address the API server listens on (default: ${DEFAULT-VALUE}).")
+  String bindAddress = "0.0.0.0";
+
   static boolean isRunning() {
     return running;
   }
 
   @Override
-  public void run() {
+  public Integer call() throws InterruptedException {
     try {
       Files.createDirectories(dataDir);
       ServerComponents components = ServerComponents.start(this);
@@ -60,9 +73,28 @@ final class ServerCommand implements Runnable {
                       }));
       LOG.info("k8j server running; data in {}", dataDir.toAbsolutePath());
       stopped.await();
+      return 0;
+    } catch (InterruptedException e) {
+      throw e;
     } catch (Exception e) {
       running = false;
-      throw new IllegalStateException("k8j server failed to start: " + e.getMessage(), e);
+      LOG.debug("start-up failed", e);
+      System.err.println("k8j server: failed to start: " + rootCauseMessage(e));
+      return 1;
     }
+  }
+
+  /**
+   * The whole chain of causes in one line, e.g. "Failed to bind to /0.0.0.0:6443: Address already
+   * in use".
+   */
+  static String rootCauseMessage(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
   }
 }

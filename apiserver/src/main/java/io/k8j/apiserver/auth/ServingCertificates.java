@@ -38,6 +38,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -178,8 +179,10 @@ public final class ServingCertificates {
   private static String pem(Object o) {
     StringWriter sw = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-      w.writeObject(o);
-    } catch (IOException e) {
+      // keys as PKCS#8 ("PRIVATE KEY"): the SEC1 form the writer picks for the JDK's EC keys
+      // loses the curve, and the key could not be read back on restart
+      w.writeObject(o instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : o);
+    } catch (IOException e) { // PemGenerationException included
       throw new UncheckedIOException(e);
     }
     return sw.toString();
@@ -210,7 +213,7 @@ public final class ServingCertificates {
       Object o = p.readObject();
       JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair kp) {
-        return conv.getKeyPair(kp).getPrivate();
+        return conv.getPrivateKey(kp.getPrivateKeyInfo());
       }
       return conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) o);
     }

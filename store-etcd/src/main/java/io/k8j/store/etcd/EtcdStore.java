@@ -76,6 +76,8 @@ public final class EtcdStore implements Store {
             .endpoints(config.endpoints().toArray(String[]::new))
             .connectTimeout(config.dialTimeout())
             .retryMaxDuration(config.requestTimeout())
+            // as kube-apiserver: a list of many objects easily exceeds gRPC's default 4 MiB
+            .maxInboundMessageSize(Integer.MAX_VALUE)
             .build();
     EtcdStore store =
         new EtcdStore(
