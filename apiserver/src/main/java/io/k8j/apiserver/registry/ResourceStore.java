@@ -96,6 +96,12 @@ public final class ResourceStore {
       if (dryRun) {
         return obj;
       }
+      if (store.get(def.key(namespace, name)) != null) {
+        if (generated && attempt < 3) {
+          continue;
+        }
+        throw ApiException.alreadyExists(def.groupResource(), name);
+      }
       def.strategy().reserve(obj, null);
       WriteResult r;
       try {

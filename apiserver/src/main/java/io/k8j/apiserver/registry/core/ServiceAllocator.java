@@ -59,7 +59,7 @@ public final class ServiceAllocator {
     if (offset <= 0 || offset >= size - 1) {
       return FieldError.invalid(
           "spec.clusterIPs",
-          "[]string{\"" + ip + "\"}",
+          new FieldError.Raw("[]string{\"" + ip + "\"}"),
           "failed to allocate IP "
               + ip
               + ": the provided IP ("
@@ -70,7 +70,7 @@ public final class ServiceAllocator {
     if (ips.get((int) offset)) {
       return FieldError.invalid(
           "spec.clusterIPs",
-          "[]string{\"" + ip + "\"}",
+          new FieldError.Raw("[]string{\"" + ip + "\"}"),
           "failed to allocate IP " + ip + ": provided IP is already allocated");
     }
     ips.set((int) offset);

@@ -150,7 +150,7 @@ public final class Services implements Strategy {
       errs.add(
           FieldError.invalid(
               "spec.clusterIPs[0]",
-              "[]string{\"" + newIp.asText() + "\"}",
+              new FieldError.Raw("[]string{\"" + newIp.asText() + "\"}"),
               "may not change once set"));
     }
     return errs;

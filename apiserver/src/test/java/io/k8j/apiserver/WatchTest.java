@@ -1,0 +1,177 @@
+package io.k8j.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Watches as clients see them: no replay, synthetic ADDED from 0, selections, 410. */
+class WatchTest {
+  static TestApiServer server;
+  static ApiClient api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestApiServer.start();
+    api = new ApiClient(server.kubeconfig());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  /** Reads a watch stream's events on a virtual thread until closed. */
+  static final class Events implements AutoCloseable {
+    final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    final HttpResponse<InputStream> response;
+
+    Events(String path) throws Exception {
+      response = api.stream(path);
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = r.readLine()) != null) {
+                    if (!line.isBlank()) {
+                      events.add(Json.MAPPER.readTree(line));
+                    }
+                  }
+                } catch (Exception ignored) {
+                  // the stream was closed by the test
+                }
+              });
+    }
+
+    List<String> summary() {
+      return events.stream()
+          .map(
+              e ->
+                  e.path("type").asText()
+                      + " "
+                      + e.path("object").path("metadata").path("name").asText())
+          .toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+      response.body().close();
+    }
+  }
+
+  static ObjectNode cm(String name, String label) {
+    ObjectNode cm = ApiServerTest.configMap(name);
+    Json.child(Json.metadata(cm), "labels").put("tier", label);
+    return cm;
+  }
+
+  static void namespace(String name) throws Exception {
+    ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+    Json.metadata(ns).put("name", name);
+    api.post("/api/v1/namespaces", ns);
+  }
+
+  @Test
+  void aWatchFromAListsResourceVersionReplaysNothingAndSeesEveryChange() throws Exception {
+    namespace("w1");
+    api.post("/api/v1/namespaces/w1/configmaps", cm("before", "a"));
+    String rv =
+        api.get("/api/v1/namespaces/w1/configmaps")
+            .json()
+            .path("metadata")
+            .path("resourceVersion")
+            .asText();
+    try (Events w =
+        new Events("/api/v1/namespaces/w1/configmaps?watch=true&resourceVersion=" + rv)) {
+      ObjectNode created = api.post("/api/v1/namespaces/w1/configmaps", cm("during", "a")).json();
+      ((ObjectNode) created.path("data")).put("k", "changed");
+      api.put("/api/v1/namespaces/w1/configmaps/during", created);
+      api.delete("/api/v1/namespaces/w1/configmaps/during");
+      await().atMost(Duration.ofSeconds(10)).until(() -> w.events.size() >= 3);
+      assertThat(w.summary()).containsExactly("ADDED during", "MODIFIED during", "DELETED during");
+      assertThat(w.events.get(1).path("object").path("data").path("k").asText())
+          .isEqualTo("changed");
+    }
+  }
+
+  @Test
+  void aWatchFromZeroStartsWithTheCurrentObjectsAsAdded() throws Exception {
+    namespace("w2");
+    api.post("/api/v1/namespaces/w2/configmaps", cm("one", "a"));
+    api.post("/api/v1/namespaces/w2/configmaps", cm("two", "a"));
+    try (Events w =
+        new Events(
+            "/api/v1/namespaces/w2/configmaps?watch=1&resourceVersion=0&fieldSelector=metadata.name%3Dtwo")) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> !w.events.isEmpty());
+      assertThat(w.summary()).containsExactly("ADDED two");
+    }
+  }
+
+  @Test
+  void objectsMovingOutOfALabelSelectionAreDeletedForTheWatcher() throws Exception {
+    namespace("w3");
+    ObjectNode obj = api.post("/api/v1/namespaces/w3/configmaps", cm("mover", "in")).json();
+    String rv = obj.path("metadata").path("resourceVersion").asText();
+    try (Events w =
+        new Events(
+            "/api/v1/namespaces/w3/configmaps?watch=true&labelSelector=tier%3Din&resourceVersion="
+                + rv)) {
+      ((ObjectNode) obj.path("metadata").path("labels")).put("tier", "out");
+      obj = api.put("/api/v1/namespaces/w3/configmaps/mover", obj).json();
+      ((ObjectNode) obj.path("metadata").path("labels")).put("tier", "in");
+      api.put("/api/v1/namespaces/w3/configmaps/mover", obj);
+      await().atMost(Duration.ofSeconds(10)).until(() -> w.events.size() >= 2);
+      assertThat(w.summary()).containsExactly("DELETED mover", "ADDED mover");
+    }
+  }
+
+  @Test
+  void aWatchEndsAtItsTimeout() throws Exception {
+    try (Events w =
+        new Events("/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1")) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try {
+                  return w.response.body().read() == -1;
+                } catch (java.io.IOException e) {
+                  return true;
+                }
+              });
+    }
+  }
+
+  @Test
+  void aWatchFromHistoryTheCacheNeverHadIsGone() throws Exception {
+    Path dir = Files.createTempDirectory("k8j-gone");
+    try (TestApiServer first = new TestApiServer(dir, 0)) {
+      new ApiClient(first.kubeconfig())
+          .post("/api/v1/namespaces/default/configmaps", cm("old", "a"));
+    }
+    try (TestApiServer again = new TestApiServer(dir, 0)) {
+      var r =
+          new ApiClient(again.kubeconfig())
+              .get("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=2");
+      assertThat(r.code()).isEqualTo(410);
+      assertThat(r.json().path("reason").asText()).isEqualTo("Expired");
+    }
+  }
+}
