@@ -1,0 +1,2 @@
+/** DefaultBinder: binds pods through the {@code pods/binding} subresource. */
+package io.k8j.scheduler.plugins.defaultbinder;

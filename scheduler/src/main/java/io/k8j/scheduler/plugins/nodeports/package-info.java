@@ -1,0 +1,2 @@
+/** NodePorts: host port conflicts. */
+package io.k8j.scheduler.plugins.nodeports;

@@ -1,0 +1,5 @@
+/**
+ * NodeResourcesFit (requests against allocatable; LeastAllocated, MostAllocated or
+ * RequestedToCapacityRatio scoring) and NodeResourcesBalancedAllocation.
+ */
+package io.k8j.scheduler.plugins.noderesources;

@@ -1,0 +1,2 @@
+/** NodeUnschedulable: keeps pods off cordoned nodes. */
+package io.k8j.scheduler.plugins.nodeunschedulable;
