@@ -20,12 +20,17 @@ public final class ObjectCodec {
     return o;
   }
 
+  /** The stored bytes: kind and apiVersion first, as upstream writes them, no resourceVersion. */
   public static byte[] encode(ObjectNode obj) {
     ObjectNode meta = Json.metadata(obj);
     var rv = meta.remove("resourceVersion");
     meta.remove("selfLink");
     try {
-      byte[] bytes = Json.bytes(obj);
+      ObjectNode ordered = Json.object();
+      ordered.set("kind", obj.get("kind"));
+      ordered.set("apiVersion", obj.get("apiVersion"));
+      ordered.setAll(obj);
+      byte[] bytes = Json.bytes(ordered);
       if (bytes.length > MAX_OBJECT_BYTES) {
         throw ApiException.tooLarge("Request entity too large: limit is " + MAX_OBJECT_BYTES);
       }
