@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final int WATCH_HISTORY = 1000;
+  private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   private final Store store;
   private final ApiServerOptions options;
@@ -104,7 +105,8 @@ public final class ApiServer implements AutoCloseable {
             metrics,
             this::isReady,
             options.maxInFlight(),
-            options.advertiseAddress() + ":" + options.securePort());
+            options.advertiseAddress() + ":" + options.securePort(),
+            REQUEST_TIMEOUT);
     http =
         new HttpsServer(
             options.bindAddress(),
@@ -183,7 +185,7 @@ public final class ApiServer implements AutoCloseable {
                 () -> {
                   while (!Thread.currentThread().isInterrupted()) {
                     try {
-                      options.clock().sleep(java.time.Duration.ofSeconds(10));
+                      options.clock().sleep(options.bookmarkInterval());
                     } catch (InterruptedException e) {
                       return;
                     }

@@ -2,6 +2,7 @@ package io.k8j.apiserver;
 
 import io.k8j.common.Clock;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How an {@link ApiServer} runs.
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  * @param serviceCidr the range Service cluster IPs come from
  * @param maxInFlight the most non-watch requests served at once; more get 429
  * @param advertiseAddress the address the {@code kubernetes} Service's endpoints point at
+ * @param bookmarkInterval how often idle watches that asked for bookmarks get one
  */
 public record ApiServerOptions(
     String bindAddress,
@@ -20,6 +22,7 @@ public record ApiServerOptions(
     String serviceCidr,
     int maxInFlight,
     String advertiseAddress,
+    Duration bookmarkInterval,
     Clock clock) {
 
   public static final int DEFAULT_SECURE_PORT = 6443;
@@ -34,22 +37,49 @@ public record ApiServerOptions(
         DEFAULT_SERVICE_CIDR,
         400,
         "127.0.0.1",
+        Duration.ofSeconds(10),
         Clock.SYSTEM);
   }
 
   public ApiServerOptions withPort(int port) {
     return new ApiServerOptions(
-        bindAddress, port, dataDir, serviceCidr, maxInFlight, advertiseAddress, clock);
+        bindAddress,
+        port,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        clock);
   }
 
   public ApiServerOptions withBindAddress(String address) {
     return new ApiServerOptions(
-        address, securePort, dataDir, serviceCidr, maxInFlight, advertiseAddress, clock);
+        address,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        clock);
   }
 
   public ApiServerOptions withMaxInFlight(int n) {
     return new ApiServerOptions(
-        bindAddress, securePort, dataDir, serviceCidr, n, advertiseAddress, clock);
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        n,
+        advertiseAddress,
+        bookmarkInterval,
+        clock);
+  }
+
+  public ApiServerOptions withBookmarkInterval(Duration d) {
+    return new ApiServerOptions(
+        bindAddress, securePort, dataDir, serviceCidr, maxInFlight, advertiseAddress, d, clock);
   }
 
   /** The admin kubeconfig the server writes. */

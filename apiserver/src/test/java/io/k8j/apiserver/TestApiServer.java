@@ -14,11 +14,13 @@ public final class TestApiServer implements AutoCloseable {
   private final Path dataDir;
 
   public TestApiServer(Path dataDir, int port) throws Exception {
-    this.dataDir = dataDir;
+    this(ApiServerOptions.defaults(dataDir).withPort(port).withBindAddress("127.0.0.1"));
+  }
+
+  public TestApiServer(ApiServerOptions options) throws Exception {
+    this.dataDir = options.dataDir();
     this.store = EmbeddedStore.open(dataDir.resolve("store"));
-    this.server =
-        new ApiServer(
-            store, ApiServerOptions.defaults(dataDir).withPort(port).withBindAddress("127.0.0.1"));
+    this.server = new ApiServer(store, options);
     server.start();
   }
 

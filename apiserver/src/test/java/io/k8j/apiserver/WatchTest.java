@@ -41,7 +41,11 @@ class WatchTest {
     final HttpResponse<InputStream> response;
 
     Events(String path) throws Exception {
-      response = api.stream(path);
+      this(api, path);
+    }
+
+    Events(ApiClient client, String path) throws Exception {
+      response = client.stream(path);
       Thread.ofVirtual()
           .start(
               () -> {

@@ -6,8 +6,13 @@ import io.k8j.apiserver.auth.AdminCredentials;
 import io.k8j.apiserver.discovery.Discovery;
 import io.k8j.apiserver.openapi.OpenApiV3;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -33,6 +38,10 @@ public final class ApiHandler extends Handler.Abstract {
   private final BooleanSupplier ready;
   private final Semaphore inFlight;
   private final String serverAddress;
+  private final Duration requestTimeout;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("request-timeouts").daemon().factory());
 
   public ApiHandler(
       AdminCredentials credentials,
@@ -42,7 +51,8 @@ public final class ApiHandler extends Handler.Abstract {
       ApiMetrics metrics,
       BooleanSupplier ready,
       int maxInFlight,
-      String serverAddress) {
+      String serverAddress,
+      Duration requestTimeout) {
     this.credentials = credentials;
     this.discovery = discovery;
     this.openApi = openApi;
@@ -51,6 +61,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.ready = ready;
     this.inFlight = new Semaphore(maxInFlight);
     this.serverAddress = serverAddress;
+    this.requestTimeout = requestTimeout;
   }
 
   @Override
@@ -60,6 +71,7 @@ public final class ApiHandler extends Handler.Abstract {
     RequestInfo info = RequestInfo.parse(ex.method(), ex.path(), ex.queryFlag("watch"));
     metrics.started();
     boolean acquired = false;
+    ScheduledFuture<?> timeout = null;
     try {
       if (!PUBLIC.contains(ex.path()) && !credentials.authenticates(ex.header("Authorization"))) {
         throw ApiException.unauthorized();
@@ -70,6 +82,7 @@ public final class ApiHandler extends Handler.Abstract {
         if (!acquired) {
           throw ApiException.tooManyRequests();
         }
+        timeout = scheduleTimeout(ex, Thread.currentThread());
       }
       Negotiation.Choice choice = Negotiation.choose(ex.header("Accept"));
       if (info.resourceRequest()) {
@@ -83,6 +96,9 @@ public final class ApiHandler extends Handler.Abstract {
       LOG.error("{} {} failed", ex.method(), ex.path(), e);
       respond(ex, ApiException.internal(e.toString()));
     } finally {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
       if (acquired) {
         inFlight.release();
       }
@@ -91,10 +107,34 @@ public final class ApiHandler extends Handler.Abstract {
     return true;
   }
 
+  /**
+   * Answers 504 if the request is still unanswered at its deadline (the server's, or a shorter
+   * {@code timeout} the client asked for), and interrupts the thread serving it.
+   */
+  private ScheduledFuture<?> scheduleTimeout(HttpExchange ex, Thread worker) {
+    Duration limit = requestTimeout;
+    Duration asked = GoDurations.parse(ex.query("timeout"));
+    if (asked != null && asked.compareTo(limit) < 0 && !asked.isZero()) {
+      limit = asked;
+    }
+    return timer.schedule(
+        () -> {
+          if (!ex.answered()) {
+            Responses.status(
+                ex,
+                ApiException.timeout(
+                    "Timeout: request did not complete within requested timeout - context deadline"
+                        + " exceeded"));
+            worker.interrupt();
+          }
+        },
+        limit.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Answers with the error's Status, unless an answer (a timeout, a stream) already went out. */
   private static void respond(HttpExchange ex, ApiException e) {
-    if (ex.committed()) {
-      ex.abort(e);
-    } else {
+    if (!ex.answered()) {
       Responses.status(ex, e);
     }
   }

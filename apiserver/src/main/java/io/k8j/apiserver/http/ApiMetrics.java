@@ -16,6 +16,13 @@ public final class ApiMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger inFlight = new AtomicInteger();
+  private static final java.time.Duration[] BUCKETS = {
+    java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(25),
+        java.time.Duration.ofMillis(100),
+    java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(1),
+        java.time.Duration.ofSeconds(5),
+    java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60)
+  };
 
   public ApiMetrics(Supplier<Number> watchCount) {
     Gauge.builder("apiserver.current.inflight.requests", inFlight, AtomicInteger::get)
@@ -41,6 +48,7 @@ public final class ApiMetrics {
     Timer.builder("apiserver.request.duration")
         .description("Request latency by verb and resource")
         .tags("verb", verb, "resource", resource)
+        .serviceLevelObjectives(BUCKETS)
         .register(registry)
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }

@@ -26,8 +26,10 @@ public final class HttpExchange {
   private final Response response;
   private final Callback callback;
   private final Fields query;
-  private int status;
-  private boolean committed;
+  private final java.util.concurrent.atomic.AtomicBoolean claimed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile int status;
+  private volatile boolean committed;
 
   HttpExchange(Request request, Response response, Callback callback) {
     this.request = request;
@@ -67,6 +69,11 @@ public final class HttpExchange {
     return committed;
   }
 
+  /** Whether a response has been sent or started. */
+  boolean answered() {
+    return claimed.get();
+  }
+
   void onFailure(Runnable r) {
     request.addFailureListener(t -> r.run());
   }
@@ -104,8 +111,14 @@ public final class HttpExchange {
     response.getHeaders().add(name, value);
   }
 
-  /** Sends a whole response, gzipped when the client accepts it and it is large. */
+  /**
+   * Sends a whole response, gzipped when the client accepts it and it is large. Only the first
+   * response of an exchange is sent: once a request has timed out, its late answer is dropped.
+   */
   public void send(int code, String contentType, byte[] body) {
+    if (!claimed.compareAndSet(false, true)) {
+      return;
+    }
     status = code;
     committed = true;
     response.setStatus(code);
@@ -126,6 +139,9 @@ public final class HttpExchange {
 
   /** Starts a streamed response; each {@link #write} is sent at once. */
   public void startStream(int code, String contentType) {
+    if (!claimed.compareAndSet(false, true)) {
+      throw ApiException.timeout("the request timed out before its stream started");
+    }
     status = code;
     committed = true;
     response.setStatus(code);

@@ -70,7 +70,16 @@ public final class ResourceHandler {
     boolean dryRun = "All".equals(ex.query("dryRun"));
     switch (info.verb()) {
       case "get" -> {
-        ObjectNode obj = r.store().get(ns, name);
+        ObjectNode obj;
+        if ("0".equals(ex.query("resourceVersion"))) {
+          ObjectNode cached = r.cache().get(def.key(ns, name));
+          if (cached == null) {
+            throw ApiException.notFound(def.groupResource(), name);
+          }
+          obj = def.converter().fromStorage(cached);
+        } else {
+          obj = r.store().get(ns, name);
+        }
         Responses.object(ex, choice, def, 200, obj);
       }
       case "list" -> {

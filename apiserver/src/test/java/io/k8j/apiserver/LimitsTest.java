@@ -1,0 +1,122 @@
+package io.k8j.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** In-flight limit, request timeouts, bookmarks and metrics, on a server allowing 1 request. */
+class LimitsTest {
+  static TestApiServer server;
+  static ApiClient api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server =
+        new TestApiServer(
+            ApiServerOptions.defaults(Files.createTempDirectory("k8j-limits"))
+                .withPort(0)
+                .withBindAddress("127.0.0.1")
+                .withMaxInFlight(1)
+                .withBookmarkInterval(Duration.ofMillis(300)));
+    api = new ApiClient(server.kubeconfig());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  /** A list that waits (up to 3 s) for a revision the store will not reach. */
+  static final String SLOW = "/api/v1/namespaces/default/configmaps?resourceVersion=99999999";
+
+  @Test
+  void pastTheInFlightLimitRequestsGet429WithRetryAfter() throws Exception {
+    CompletableFuture<ApiClient.Response> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return api.get(SLOW);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> r =
+                  api.http()
+                      .send(
+                          api.request("/api/v1/namespaces").GET().build(),
+                          HttpResponse.BodyHandlers.ofString());
+              assertThat(r.statusCode()).isEqualTo(429);
+              assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+            });
+    assertThat(slow.get().code()).isEqualTo(504);
+  }
+
+  @Test
+  void aRequestPastItsTimeoutIsAnswered504AtTheDeadline() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              long start = System.nanoTime();
+              ApiClient.Response r = api.get(SLOW + "&timeout=500ms");
+              assertThat(r.code()).isEqualTo(504);
+              assertThat(r.json().path("message").asText())
+                  .startsWith("Timeout: request did not complete within requested timeout");
+              assertThat(Duration.ofNanos(System.nanoTime() - start))
+                  .isLessThan(Duration.ofMillis(2500));
+            });
+  }
+
+  @Test
+  void idleWatchesThatAskGetBookmarksAtTheCurrentRevision() throws Exception {
+    String rv =
+        api.get("/api/v1/namespaces/default/configmaps")
+            .json()
+            .path("metadata")
+            .path("resourceVersion")
+            .asText();
+    try (WatchTest.Events w =
+        eventsOf(
+            api,
+            "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion="
+                + rv)) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> !w.events.isEmpty());
+      JsonNode e = w.events.get(0);
+      assertThat(e.path("type").asText()).isEqualTo("BOOKMARK");
+      assertThat(e.path("object").path("kind").asText()).isEqualTo("ConfigMap");
+      assertThat(e.path("object").path("metadata").path("resourceVersion").asLong())
+          .isGreaterThanOrEqualTo(Long.parseLong(rv));
+    }
+  }
+
+  @Test
+  void metricsCountRequestsByVerbResourceAndCode() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              api.get("/api/v1/namespaces/default/pods/missing");
+              String metrics = api.get("/metrics").body();
+              assertThat(metrics)
+                  .contains("apiserver_request_total{code=\"404\",resource=\"pods\",verb=\"get\"}");
+              assertThat(metrics).contains("apiserver_request_duration_seconds_bucket");
+              assertThat(metrics).contains("apiserver_registered_watchers");
+            });
+  }
+
+  static WatchTest.Events eventsOf(ApiClient client, String path) throws Exception {
+    return new WatchTest.Events(client, path);
+  }
+}
