@@ -1,0 +1,148 @@
+package io.k8j.kubelet.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.k8j.kubelet.node.MachineInfo;
+import io.k8j.kubelet.util.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The kubelet API over HTTPS with a self-signed certificate: {@code /healthz} ({@code ok} while the
+ * runtime answers), {@code /pods} (the pods this kubelet runs, as a PodList) and {@code /spec} (the
+ * machine, in cadvisor's MachineInfo shape).
+ */
+public final class KubeletServer implements AutoCloseable {
+  private final Server server;
+  private final ServerConnector connector;
+
+  public KubeletServer(
+      String nodeName,
+      String nodeIp,
+      String bindAddress,
+      int port,
+      Supplier<List<Pod>> pods,
+      MachineInfo machine,
+      BooleanSupplier healthy) {
+    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+    threads.setName("kubelet-api");
+    threads.setVirtualThreadsExecutor(
+        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    server = new Server(threads);
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStore(SelfSignedCertificate.create(nodeName, nodeIp));
+    ssl.setKeyStorePassword(new String(SelfSignedCertificate.PASSWORD));
+    ssl.setKeyManagerPassword(new String(SelfSignedCertificate.PASSWORD));
+    HttpConfiguration https = new HttpConfiguration();
+    SecureRequestCustomizer src = new SecureRequestCustomizer();
+    src.setSniHostCheck(false);
+    https.addCustomizer(src);
+    connector =
+        new ServerConnector(
+            server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+    connector.setHost(bindAddress);
+    connector.setPort(port);
+    server.addConnector(connector);
+    String spec = spec(machine);
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            switch (path) {
+              case "/healthz" -> {
+                if (healthy.getAsBoolean()) {
+                  send(response, callback, HttpStatus.OK_200, "text/plain; charset=utf-8", "ok");
+                } else {
+                  send(
+                      response,
+                      callback,
+                      HttpStatus.INTERNAL_SERVER_ERROR_500,
+                      "text/plain; charset=utf-8",
+                      "[-]syncloop failed: the container runtime does not answer\nhealthz check failed");
+                }
+              }
+              case "/pods", "/pods/" -> {
+                PodList list =
+                    new PodListBuilder()
+                        .withApiVersion("v1")
+                        .withKind("PodList")
+                        .withNewMetadata()
+                        .endMetadata()
+                        .withItems(pods.get())
+                        .build();
+                send(response, callback, HttpStatus.OK_200, "application/json", Json.write(list));
+              }
+              case "/spec", "/spec/" ->
+                  send(response, callback, HttpStatus.OK_200, "application/json", spec);
+              default ->
+                  send(
+                      response,
+                      callback,
+                      HttpStatus.NOT_FOUND_404,
+                      "text/plain; charset=utf-8",
+                      "404 page not found\n");
+            }
+            return true;
+          }
+        });
+  }
+
+  private static String spec(MachineInfo m) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("num_cores", m.cores());
+    o.put("num_physical_cores", m.cores());
+    o.put("num_sockets", 1);
+    o.put("cpu_frequency_khz", 0);
+    o.put("memory_capacity", m.memoryBytes());
+    o.put("machine_id", m.machineId());
+    o.put("system_uuid", m.systemUuid());
+    o.put("boot_id", m.bootId());
+    ObjectNode fs = o.putArray("filesystems").addObject();
+    fs.put("device", "/");
+    fs.put("capacity", m.storageBytes());
+    fs.put("type", "vfs");
+    o.put("instance_type", "unknown");
+    o.put("cloud_provider", "Unknown");
+    return o.toString();
+  }
+
+  private static void send(Response r, Callback cb, int status, String type, String body) {
+    r.setStatus(status);
+    r.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+    r.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), cb);
+  }
+
+  public void start() throws Exception {
+    server.start();
+  }
+
+  /** The port it listens on (the chosen one when started with 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}
