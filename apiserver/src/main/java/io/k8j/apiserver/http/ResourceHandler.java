@@ -156,13 +156,19 @@ public final class ResourceHandler {
     }
   }
 
-  /** The body's kind, apiVersion and namespace must agree with the request. */
+  /**
+   * The body's kind, apiVersion and namespace must agree with the request; missing ones are the
+   * endpoint's, as upstream's decoder defaults them.
+   */
   static void checkIdentity(ResourceDef def, ObjectNode obj, String ns, String name) {
     String kind = obj.path("kind").asText("");
     String apiVersion = obj.path("apiVersion").asText("");
     if (kind.isEmpty()) {
-      throw ApiException.badRequest(
-          "Object 'Kind' is missing in '" + Json.bytesAsString(obj) + "'");
+      kind = def.kind();
+      obj.put("kind", kind);
+    }
+    if (apiVersion.isEmpty()) {
+      obj.put("apiVersion", def.apiVersion());
     }
     if (!kind.equals(def.kind()) || !apiVersion.isEmpty() && !apiVersion.equals(def.apiVersion())) {
       String version =
