@@ -74,6 +74,11 @@ public final class HttpExchange {
     return claimed.get();
   }
 
+  /** Keeps a long-running response (a watch) open through idle periods; it has its own deadline. */
+  void ignoreIdleTimeouts() {
+    request.addIdleTimeoutListener(t -> false);
+  }
+
   void onFailure(Runnable r) {
     request.addFailureListener(t -> r.run());
   }

@@ -72,12 +72,14 @@ public final class WatchStreamer {
             : DEFAULT_TIMEOUT.toMillis()
                 + ThreadLocalRandom.current().nextLong(DEFAULT_TIMEOUT.toMillis());
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    boolean[] gone = {false};
-    ex.onFailure(() -> gone[0] = true);
+    java.util.concurrent.atomic.AtomicBoolean gone =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    ex.onFailure(() -> gone.set(true));
+    ex.ignoreIdleTimeouts();
     ex.startStream(200, "application/json");
     try (watcher) {
       ex.write(new byte[0]);
-      while (!gone[0]) {
+      while (!gone.get()) {
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
           break;
