@@ -8,10 +8,13 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8j.testing.cluster.TestApiServer;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +40,7 @@ class SchedulerIT {
   @BeforeEach
   void startScheduler() {
     client = api.client();
-    client.pods().inAnyNamespace().delete();
+    client.pods().inAnyNamespace().withGracePeriod(0).delete();
     client.nodes().delete();
     await()
         .atMost(Duration.ofSeconds(30))
@@ -93,6 +96,142 @@ class SchedulerIT {
     Pod p0 = client.pods().inNamespace("default").withName("p0").get();
     assertThat(p0.getStatus().getConditions())
         .anyMatch(c -> c.getType().equals("PodScheduled") && c.getStatus().equals("True"));
+  }
+
+  @Test
+  void podAntiAffinitySpreadsPodsOverNodes() {
+    for (int i = 0; i < 4; i++) {
+      create(node("n" + i).build());
+    }
+    for (int i = 0; i < 4; i++) {
+      create(
+          pod("web" + i)
+              .label("app", "web")
+              .antiAffinity("app", "web", "kubernetes.io/hostname")
+              .build());
+    }
+    Set<String> nodes = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      nodes.add(awaitBound("web" + i));
+    }
+    assertThat(nodes).hasSize(4);
+    create(
+        pod("web4")
+            .label("app", "web")
+            .antiAffinity("app", "web", "kubernetes.io/hostname")
+            .build());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(eventsOf("web4"))
+                    .anyMatch(
+                        e ->
+                            e.getReason().equals("FailedScheduling")
+                                && e.getMessage()
+                                    .startsWith(
+                                        "0/4 nodes are available: 4 node(s) didn't match pod anti-affinity rules.")));
+    assertThat(nodeOf("web4")).isEmpty();
+  }
+
+  @Test
+  void taintedNodesAreAvoidedUnlessTolerated() {
+    create(node("tainted").taint("dedicated", "gpu", "NoSchedule").build());
+    create(node("plain").build());
+    for (int i = 0; i < 4; i++) {
+      create(pod("t" + i).build());
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(awaitBound("t" + i)).isEqualTo("plain");
+    }
+    create(
+        pod("gpu")
+            .tolerate("dedicated", "gpu", "NoSchedule")
+            .nodeSelector("kubernetes.io/hostname", "tainted")
+            .build());
+    assertThat(awaitBound("gpu")).isEqualTo("tainted");
+  }
+
+  @Test
+  void unschedulablePodGetsEventAndConditionThenFitsWhenANodeAppears() {
+    create(node("small-1").cpu("1").taint("key", "value", "NoSchedule").build());
+    create(node("small-2").cpu("1").build());
+    create(node("small-3").cpu("1").taint("key", "value", "NoSchedule").build());
+    create(pod("big").cpu("2").build());
+    String expected =
+        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {key: value}."
+            + " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod p = client.pods().inNamespace("default").withName("big").get();
+              PodCondition c =
+                  p.getStatus().getConditions().stream()
+                      .filter(x -> x.getType().equals("PodScheduled"))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("Unschedulable");
+              assertThat(c.getMessage()).isEqualTo(expected);
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(eventsOf("big"))
+                    .anyMatch(
+                        e ->
+                            e.getReason().equals("FailedScheduling")
+                                && e.getType().equals("Warning")
+                                && e.getMessage().equals(expected)));
+    long t0 = System.nanoTime();
+    create(node("large").cpu("8").build());
+    assertThat(awaitBound("big")).isEqualTo("large");
+    // Moved by the NodeAdd event, not by the 5-minute flush.
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void higherPriorityPodPreemptsALowerOne() {
+    create(node("only").cpu("2").build());
+    create(pod("low").cpu("1500m").priority(10).build());
+    assertThat(awaitBound("low")).isEqualTo("only");
+    create(pod("high").cpu("1500m").priority(1000).build());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod high = client.pods().inNamespace("default").withName("high").get();
+              assertThat(high.getStatus().getNominatedNodeName()).isEqualTo("only");
+              Pod low = client.pods().inNamespace("default").withName("low").get();
+              assertThat(low == null || low.getMetadata().getDeletionTimestamp() != null).isTrue();
+            });
+    Pod low = client.pods().inNamespace("default").withName("low").get();
+    if (low != null) {
+      assertThat(low.getStatus().getConditions())
+          .anyMatch(
+              c ->
+                  c.getType().equals("DisruptionTarget")
+                      && c.getReason().equals("PreemptionByScheduler"));
+      // No kubelet: finish the graceful deletion as the kubelet would.
+      client.pods().inNamespace("default").withName("low").withGracePeriod(0).delete();
+    }
+    assertThat(awaitBound("high")).isEqualTo("only");
+    assertThat(eventsOf("low")).anyMatch(e -> e.getReason().equals("Preempted"));
+  }
+
+  @Test
+  void podsOfOtherSchedulersAreLeftAlone() {
+    create(node("n1").build());
+    create(pod("mine").build());
+    create(pod("theirs").schedulerName("other-scheduler").build());
+    assertThat(awaitBound("mine")).isEqualTo("n1");
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> nodeOf("theirs").isEmpty());
+    assertThat(eventsOf("theirs")).isEmpty();
   }
 
   private List<Event> eventsOf(String pod) {

@@ -51,7 +51,7 @@ public final class FitError extends Exception {
     }
     String postFilter = diagnosis.postFilterMessage();
     if (!postFilter.isEmpty()) {
-      msg.append(' ').append(postFilter).append('.');
+      msg.append(' ').append(postFilter);
     }
     return msg.toString();
   }
