@@ -154,7 +154,12 @@ public final class ApiServer implements AutoCloseable {
         "pods/eviction",
         (ex, info, choice, r, ns, name) -> {
           requireCreate(info);
-          pods.evict(r.store(), ns, name, Bodies.object(ex.body(), ex.header("Content-Type")));
+          pods.evict(
+              r.store(),
+              served.get(key("policy", "v1", "poddisruptionbudgets")),
+              ns,
+              name,
+              Bodies.object(ex.body(), ex.header("Content-Type")));
           Responses.document(ex, choice, 201, successStatus());
         });
     return subs;

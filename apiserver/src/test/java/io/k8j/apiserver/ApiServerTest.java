@@ -401,4 +401,72 @@ class ApiServerTest {
             api.get("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1,status.phase!%3DFailed").code())
         .isEqualTo(200);
   }
+
+  @Test
+  void evictionRespectsTheDisruptionBudget() throws Exception {
+    ObjectNode pod =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"guarded\",\"labels\":{\"app\":\"g\"}},"
+                    + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}");
+    ObjectNode created = api.post("/api/v1/namespaces/default/pods", pod).json();
+    created.putObject("status").put("phase", "Running");
+    assertThat(api.put("/api/v1/namespaces/default/pods/guarded/status", created).code())
+        .isEqualTo(200);
+    ObjectNode pdb =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                "{\"apiVersion\":\"policy/v1\",\"kind\":\"PodDisruptionBudget\",\"metadata\":{\"name\":\"g\"},"
+                    + "\"spec\":{\"minAvailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"g\"}}}}");
+    ObjectNode budget =
+        api.post("/apis/policy/v1/namespaces/default/poddisruptionbudgets", pdb).json();
+    ObjectNode eviction =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"guarded\"}}");
+
+    var refused = api.post("/api/v1/namespaces/default/pods/guarded/eviction", eviction);
+    assertThat(refused.code()).isEqualTo(429);
+    assertThat(refused.json().path("message").asText())
+        .isEqualTo("Cannot evict pod as it would violate the pod's disruption budget.");
+    assertThat(api.get("/api/v1/namespaces/default/pods/guarded").code()).isEqualTo(200);
+
+    budget.putObject("status").put("disruptionsAllowed", 1).put("observedGeneration", 1);
+    assertThat(
+            api.put("/apis/policy/v1/namespaces/default/poddisruptionbudgets/g/status", budget)
+                .code())
+        .isEqualTo(200);
+    assertThat(api.post("/api/v1/namespaces/default/pods/guarded/eviction", eviction).code())
+        .isEqualTo(201);
+    assertThat(api.get("/api/v1/namespaces/default/pods/guarded").code()).isEqualTo(404);
+    JsonNode spent = api.get("/apis/policy/v1/namespaces/default/poddisruptionbudgets/g").json();
+    assertThat(spent.path("status").path("disruptionsAllowed").asInt()).isZero();
+    assertThat(spent.path("status").path("disruptedPods").has("guarded")).isTrue();
+  }
+
+  @Test
+  void quantitiesAreCheckedAsUpstreamDecodesAndValidatesThem() throws Exception {
+    String template =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"q\"},\"spec\":{\"containers\":"
+            + "[{\"name\":\"c\",\"image\":\"x\",\"resources\":RES}]}}";
+    var malformed =
+        api.post(
+            "/api/v1/namespaces/default/pods",
+            Json.MAPPER.readTree(template.replace("RES", "{\"requests\":{\"cpu\":\"lots\"}}")));
+    assertThat(malformed.code()).isEqualTo(400);
+    assertThat(malformed.json().path("message").asText())
+        .endsWith(
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    var overLimit =
+        api.post(
+            "/api/v1/namespaces/default/pods",
+            Json.MAPPER.readTree(
+                template.replace(
+                    "RES",
+                    "{\"requests\":{\"memory\":\"2Gi\"},\"limits\":{\"memory\":\"1024Mi\"}}")));
+    assertThat(overLimit.code()).isEqualTo(422);
+    assertThat(overLimit.json().path("message").asText())
+        .isEqualTo(
+            "Pod \"q\" is invalid: spec.containers[0].resources.requests[memory]: Invalid value: \"2Gi\": must be less than or equal to memory limit of 1024Mi");
+  }
 }

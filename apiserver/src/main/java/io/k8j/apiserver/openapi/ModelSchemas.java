@@ -29,6 +29,8 @@ public final class ModelSchemas {
   public record Result(String typeError, List<String> unknownFields) {}
 
   private static final Result OK = new Result(null, List.of());
+  private static final java.util.regex.Pattern QUANTITY =
+      java.util.regex.Pattern.compile("^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$");
 
   private final ObjectMapper mapper = Json.MAPPER;
   private final Map<Class<?>, Map<String, JavaType>> properties = new ConcurrentHashMap<>();
@@ -95,7 +97,16 @@ public final class ModelSchemas {
     }
 
     void value(JavaType t, JsonNode v, String path, String owner) {
-      if (v.isNull() || typeError != null || opaque(t)) {
+      if (v.isNull() || typeError != null) {
+        return;
+      }
+      if (t.getRawClass().getName().endsWith(".Quantity")) {
+        if (v.isTextual() && !QUANTITY.matcher(v.asText().trim()).matches()) {
+          typeError = "quantities must match the regular expression '" + QUANTITY.pattern() + "'";
+        }
+        return;
+      }
+      if (opaque(t)) {
         return;
       }
       Class<?> c = t.getRawClass();

@@ -3,6 +3,8 @@ package io.k8j.apiserver.registry.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k8j.apiserver.registry.validation.FieldError;
 import io.k8j.apiserver.registry.validation.Names;
+import io.k8j.apiserver.registry.validation.Quantities;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,6 +64,7 @@ public final class PodValidation {
       errs.add(FieldError.required(path + ".image", ""));
     }
     enumField(c, "imagePullPolicy", path, PULL_POLICIES, errs);
+    resources(c.path("resources"), path + ".resources", errs);
     int i = 0;
     for (JsonNode p : c.path("ports")) {
       String pp = path + ".ports[" + i++ + "]";
@@ -74,6 +77,33 @@ public final class PodValidation {
                 pp + ".containerPort", port.asLong(), "must be between 1 and 65535, inclusive"));
       }
       enumField(p, "protocol", pp, PROTOCOLS, errs);
+    }
+  }
+
+  private static void resources(JsonNode res, String path, List<FieldError> errs) {
+    for (String kind : List.of("requests", "limits")) {
+      for (var e : res.path(kind).properties()) {
+        String q = e.getValue().asText();
+        if (q.startsWith("-")) {
+          errs.add(
+              FieldError.invalid(
+                  path + "." + kind + "[" + e.getKey() + "]",
+                  q,
+                  "must be greater than or equal to 0"));
+        }
+      }
+    }
+    for (var e : res.path("requests").properties()) {
+      JsonNode limit = res.path("limits").path(e.getKey());
+      BigDecimal request = Quantities.parse(e.getValue().asText());
+      BigDecimal max = Quantities.parse(limit.asText());
+      if (request != null && max != null && request.compareTo(max) > 0) {
+        errs.add(
+            FieldError.invalid(
+                path + ".requests[" + e.getKey() + "]",
+                e.getValue().asText(),
+                "must be less than or equal to " + e.getKey() + " limit of " + limit.asText()));
+      }
     }
   }
 
