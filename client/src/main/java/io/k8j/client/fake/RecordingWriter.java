@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.k8j.client.ApiErrors;
 import io.k8j.client.DeepCopy;
 import io.k8j.client.Deletion;
+import io.k8j.client.ObjectReader;
 import io.k8j.client.ObjectWriter;
 import io.k8j.common.Clock;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * {@link FakeInformers} as the API server and a watch would (uids, resourceVersions, generations,
  * conflicts, status and finalize subresources, finalizers holding a delete back).
  */
-public final class RecordingWriter implements ObjectWriter {
+public final class RecordingWriter implements ObjectWriter, ObjectReader {
   /** One write. {@code object} is what was sent (a copy); {@code patch} for patches. */
   public record Action(
       String verb,
@@ -97,6 +98,13 @@ public final class RecordingWriter implements ObjectWriter {
   @SuppressWarnings("unchecked")
   private <T extends HasMetadata> FakeInformer<T> cache(T obj) {
     return caches.forType((Class<T>) obj.getClass());
+  }
+
+  /** Reads the caches: in tests they stand for the server. */
+  @Override
+  public synchronized <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+    T t = caches.forType(type).get(namespace, name);
+    return t == null ? null : DeepCopy.of(t);
   }
 
   @Override

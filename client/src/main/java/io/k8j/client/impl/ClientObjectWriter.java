@@ -6,17 +6,26 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.k8j.client.ApiResource;
 import io.k8j.client.Deletion;
+import io.k8j.client.ObjectReader;
 import io.k8j.client.ObjectWriter;
 import java.util.List;
 
-/** {@link ObjectWriter} on the fabric8 client. */
-public final class ClientObjectWriter implements ObjectWriter {
+/** {@link ObjectWriter} and {@link ObjectReader} on the fabric8 client. */
+public final class ClientObjectWriter implements ObjectWriter, ObjectReader {
   private final KubernetesClient client;
   private final RawApi raw;
 
   public ClientObjectWriter(KubernetesClient client) {
     this.client = client;
     this.raw = new RawApi(client);
+  }
+
+  @Override
+  public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+    var op = client.resources(type);
+    return namespace == null || namespace.isEmpty()
+        ? op.withName(name).get()
+        : op.inNamespace(namespace).withName(name).get();
   }
 
   @Override
