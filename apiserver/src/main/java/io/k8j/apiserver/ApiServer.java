@@ -30,7 +30,6 @@ import io.k8j.apiserver.registry.core.PodSubresources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
 import io.k8j.apiserver.watchcache.WatchCaches;
 import io.k8j.store.Store;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,10 +222,6 @@ public final class ApiServer implements AutoCloseable {
 
   private static String key(String group, String version, String plural) {
     return group + "/" + version + "/" + plural;
-  }
-
-  List<ServedResource> served() {
-    return new ArrayList<>(served.values());
   }
 
   @Override

@@ -142,15 +142,6 @@ public final class ApiException extends RuntimeException {
     return new ApiException(413, "RequestEntityTooLarge", message, null);
   }
 
-  public static ApiException unsupportedMediaType(String contentType) {
-    return new ApiException(
-        415,
-        "UnsupportedMediaType",
-        "the body of the request was in an unknown format - accepted"
-            + " media types include: application/json, application/yaml",
-        null);
-  }
-
   public static ApiException notFoundPath() {
     return new ApiException(
         404, "NotFound", "the server could not find the requested resource", null);
@@ -171,9 +162,5 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException internal(String message) {
     return new ApiException(500, "InternalError", "Internal error occurred: " + message, null);
-  }
-
-  public static ApiException unavailable(String message) {
-    return new ApiException(503, "ServiceUnavailable", message, null);
   }
 }

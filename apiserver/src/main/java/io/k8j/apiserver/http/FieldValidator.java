@@ -20,7 +20,11 @@ public final class FieldValidator {
   }
 
   public ObjectNode decode(HttpExchange ex, ResourceDef def, byte[] body) {
-    ObjectNode obj = Bodies.object(body, ex.header("Content-Type"));
+    return check(ex, def, Bodies.object(body, ex.header("Content-Type")));
+  }
+
+  /** Applies the request's field validation to an object (a decoded body or a patch's result). */
+  public ObjectNode check(HttpExchange ex, ResourceDef def, ObjectNode obj) {
     String mode = ex.query("fieldValidation");
     if (mode == null || mode.isEmpty()) {
       mode = "Warn";

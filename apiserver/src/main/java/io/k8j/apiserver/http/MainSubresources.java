@@ -47,7 +47,7 @@ public final class MainSubresources {
                       if (cur == null) {
                         throw ApiException.notFound(def.groupResource(), name);
                       }
-                      return Bodies.patch(cur, body, type);
+                      return fieldValidator.check(ex, def, Bodies.patch(cur, body, type));
                     },
                     dryRun);
         Responses.object(ex, choice, def, 200, u.object());

@@ -10,7 +10,6 @@ import io.k8j.apiserver.registry.validation.ObjectMetaValidation;
 import io.k8j.common.Clock;
 import io.k8j.store.KeyValue;
 import io.k8j.store.LeaseId;
-import io.k8j.store.Revision;
 import io.k8j.store.Store;
 import io.k8j.store.WriteResult;
 import java.security.SecureRandom;
@@ -409,9 +408,5 @@ public final class ResourceStore {
       array.forEach(n -> out.add(n.asText()));
     }
     return out;
-  }
-
-  Revision currentRevision() {
-    return store.currentRevision();
   }
 }

@@ -7,7 +7,6 @@ import io.k8j.store.WatchEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -277,10 +276,6 @@ public final class WatchCache {
     } finally {
       lock.unlock();
     }
-  }
-
-  Collection<CacheWatcher> watchers() {
-    return watchers;
   }
 
   private static ObjectNode decode(byte[] value, long rev) {
