@@ -18,6 +18,7 @@ import io.k8j.apiserver.http.SubresourceHandler;
 import io.k8j.apiserver.http.WatchStreamer;
 import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.openapi.OpenApiV3;
+import io.k8j.apiserver.registry.Leases;
 import io.k8j.apiserver.registry.ResourceDef;
 import io.k8j.apiserver.registry.ResourceLister;
 import io.k8j.apiserver.registry.ResourceRegistry;
@@ -74,12 +75,13 @@ public final class ApiServer implements AutoCloseable {
     caches = new WatchCaches(store, registry.storagePrefixes(), WATCH_HISTORY);
     caches.start();
     NamespaceAdmission namespaces = new NamespaceAdmission(store);
+    Leases leases = new Leases(store, options.clock());
     for (ResourceDef d : registry.all()) {
       served.put(
           key(d.group(), d.version(), d.plural()),
           new ServedResource(
               d,
-              new ResourceStore(d, store, options.clock(), namespaces),
+              new ResourceStore(d, store, options.clock(), namespaces, leases),
               new ResourceLister(d, store, caches.cache(d.storagePrefix())),
               caches.cache(d.storagePrefix())));
     }
@@ -118,6 +120,7 @@ public final class ApiServer implements AutoCloseable {
         served.get(key("", "v1", "namespaces")).store(),
         served.get(key("", "v1", "services")).store(),
         served.get(key("", "v1", "endpoints")).store(),
+        served.get(key("discovery.k8s.io", "v1", "endpointslices")).store(),
         allocator,
         options.advertiseAddress(),
         http.port());

@@ -469,4 +469,30 @@ class ApiServerTest {
         .isEqualTo(
             "Pod \"q\" is invalid: spec.containers[0].resources.requests[memory]: Invalid value: \"2Gi\": must be less than or equal to memory limit of 1024Mi");
   }
+
+  @Test
+  void eventsExpireThroughAStoreLeaseAndOtherObjectsDoNot() throws Exception {
+    ObjectNode ev =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"ev1\"},"
+                    + "\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"p\"},\"reason\":\"R\",\"message\":\"m\"}");
+    assertThat(api.post("/api/v1/namespaces/default/events", ev).code()).isEqualTo(201);
+    assertThat(server.store().get("/registry/events/default/ev1").lease().isNone()).isFalse();
+    api.post("/api/v1/namespaces/default/configmaps", configMap("lasting"));
+    assertThat(server.store().get("/registry/configmaps/default/lasting").lease().isNone())
+        .isTrue();
+    JsonNode v1 = api.get("/apis/events.k8s.io/v1/namespaces/default/events/ev1").json();
+    assertThat(v1.path("regarding").path("name").asText()).isEqualTo("p");
+    assertThat(v1.path("note").asText()).isEqualTo("m");
+  }
+
+  @Test
+  void theKubernetesServiceHasAnEndpointSlice() throws Exception {
+    JsonNode slice =
+        api.get("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes").json();
+    assertThat(slice.path("metadata").path("labels").path("kubernetes.io/service-name").asText())
+        .isEqualTo("kubernetes");
+    assertThat(slice.path("ports").path(0).path("port").asInt()).isEqualTo(server.server().port());
+  }
 }

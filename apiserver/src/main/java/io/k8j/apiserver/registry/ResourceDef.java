@@ -37,6 +37,7 @@ public final class ResourceDef {
   private final boolean returnDeletedObject;
   private final boolean allowCreateOnUpdate;
   private final Converter converter;
+  private final java.time.Duration ttl;
 
   private ResourceDef(Builder b) {
     this.group = b.group;
@@ -74,6 +75,7 @@ public final class ResourceDef {
     this.returnDeletedObject = b.returnDeletedObject;
     this.allowCreateOnUpdate = b.allowCreateOnUpdate;
     this.converter = b.converter;
+    this.ttl = b.ttl;
   }
 
   public static Builder builder(String group, String version, String kind, String plural) {
@@ -164,6 +166,11 @@ public final class ResourceDef {
     return converter;
   }
 
+  /** How long objects live after their creation, or null when they live until deleted. */
+  public java.time.Duration ttl() {
+    return ttl;
+  }
+
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;
   }
@@ -211,6 +218,7 @@ public final class ResourceDef {
     private boolean returnDeletedObject;
     private boolean allowCreateOnUpdate;
     private Converter converter = Converter.IDENTITY;
+    private java.time.Duration ttl;
 
     private Builder(String group, String version, String kind, String plural) {
       this.group = group;
@@ -304,6 +312,12 @@ public final class ResourceDef {
     /** Stores objects in another version, converted by {@code c}. */
     public Builder converter(Converter c) {
       this.converter = c;
+      return this;
+    }
+
+    /** Objects expire this long after their creation (events: one hour). */
+    public Builder ttl(java.time.Duration d) {
+      this.ttl = d;
       return this;
     }
 

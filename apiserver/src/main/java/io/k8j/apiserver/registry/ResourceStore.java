@@ -40,12 +40,15 @@ public final class ResourceStore {
   private final Store store;
   private final Clock clock;
   private final NamespaceLifecycle namespaces;
+  private final Leases leases;
 
-  public ResourceStore(ResourceDef def, Store store, Clock clock, NamespaceLifecycle namespaces) {
+  public ResourceStore(
+      ResourceDef def, Store store, Clock clock, NamespaceLifecycle namespaces, Leases leases) {
     this.def = def;
     this.store = store;
     this.clock = clock;
     this.namespaces = namespaces;
+    this.leases = leases;
   }
 
   public ResourceDef def() {
@@ -104,7 +107,7 @@ public final class ResourceStore {
       def.strategy().reserve(obj, null);
       WriteResult r;
       try {
-        r = store.create(def.key(namespace, name), write(obj), LeaseId.NONE);
+        r = createInStore(def.key(namespace, name), write(obj));
       } catch (RuntimeException e) {
         def.strategy().release(obj, null);
         throw e;
@@ -117,6 +120,19 @@ public final class ResourceStore {
       if (!generated || attempt >= 3) {
         throw ApiException.alreadyExists(def.groupResource(), name);
       }
+    }
+  }
+
+  private WriteResult createInStore(String key, byte[] bytes) {
+    if (def.ttl() == null) {
+      return store.create(key, bytes, LeaseId.NONE);
+    }
+    LeaseId lease = leases.leaseFor(def.ttl());
+    try {
+      return store.create(key, bytes, lease);
+    } catch (io.k8j.store.LeaseNotFoundException e) {
+      leases.invalidate(lease);
+      return store.create(key, bytes, leases.leaseFor(def.ttl()));
     }
   }
 

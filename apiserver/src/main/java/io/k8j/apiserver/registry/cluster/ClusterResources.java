@@ -69,6 +69,7 @@ public final class ClusterResources {
               }
             })
         .model(EndpointSlice.class)
+        .allowCreateOnUpdate()
         .build();
   }
 

@@ -61,6 +61,7 @@ final class EventsV1 {
               }
             })
         .converter(new EventConverter())
+        .ttl(java.time.Duration.ofHours(1))
         .model(Event.class)
         .build();
   }

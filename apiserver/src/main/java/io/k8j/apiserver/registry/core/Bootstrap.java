@@ -1,6 +1,5 @@
 package io.k8j.apiserver.registry.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
 import io.k8j.apiserver.http.ApiException;
@@ -41,6 +40,7 @@ public final class Bootstrap {
       ResourceStore namespaces,
       ResourceStore services,
       ResourceStore endpoints,
+      ResourceStore endpointSlices,
       ServiceAllocator allocator,
       String advertiseAddress,
       int port) {
@@ -73,18 +73,39 @@ public final class Bootstrap {
         .put("name", "https")
         .put("port", port)
         .put("protocol", "TCP");
-    ObjectNode wanted = ep;
-    endpoints.update(
+    upsert(endpoints, ep, "subsets");
+
+    ObjectNode slice =
+        Json.object().put("apiVersion", "discovery.k8s.io/v1").put("kind", "EndpointSlice");
+    ObjectNode sliceMeta =
+        Json.metadata(slice).put("name", "kubernetes").put("namespace", "default");
+    Json.child(sliceMeta, "labels").put("kubernetes.io/service-name", "kubernetes");
+    slice.put("addressType", "IPv4");
+    ObjectNode endpoint = slice.putArray("endpoints").addObject();
+    endpoint.putArray("addresses").add(advertiseAddress);
+    endpoint.putObject("conditions").put("ready", true);
+    slice
+        .putArray("ports")
+        .addObject()
+        .put("name", "https")
+        .put("port", port)
+        .put("protocol", "TCP");
+    upsert(endpointSlices, slice, "endpoints", "ports");
+  }
+
+  /** Creates the object in default, or brings the given fields of the stored one to its values. */
+  private static void upsert(ResourceStore store, ObjectNode wanted, String... fields) {
+    String name = wanted.path("metadata").path("name").asText();
+    store.update(
         "default",
-        "kubernetes",
+        name,
         null,
         cur -> {
           if (cur == null) {
             return wanted;
           }
-          JsonNode have = cur.path("subsets");
-          if (!have.equals(wanted.path("subsets"))) {
-            cur.set("subsets", wanted.path("subsets").deepCopy());
+          for (String f : fields) {
+            cur.set(f, wanted.path(f).deepCopy());
           }
           Json.metadata(cur).remove("resourceVersion");
           return cur;

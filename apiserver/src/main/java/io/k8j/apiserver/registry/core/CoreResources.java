@@ -85,6 +85,7 @@ public final class CoreResources {
         .field("source", o -> Json.text(o, "source.component"))
         .field("type", o -> Json.text(o, "type"))
         .strategy(NO_GENERATION)
+        .ttl(java.time.Duration.ofHours(1))
         .model(Event.class)
         .allowCreateOnUpdate()
         .build();
