@@ -178,4 +178,62 @@ class WatchTest {
       assertThat(r.json().path("reason").asText()).isEqualTo("Expired");
     }
   }
+
+  @Test
+  void aWatchOverWebSocketSendsOneTextMessagePerEvent() throws Exception {
+    namespace("w4");
+    String rv =
+        api.get("/api/v1/namespaces/w4/configmaps")
+            .json()
+            .path("metadata")
+            .path("resourceVersion")
+            .asText();
+    List<JsonNode> events = new CopyOnWriteArrayList<>();
+    String token =
+        java.nio.file.Files.readString(server.kubeconfig())
+            .replaceAll("(?s).*token: (\\S+).*", "$1");
+    java.net.http.WebSocket ws =
+        api.http()
+            .newWebSocketBuilder()
+            .header("Authorization", "Bearer " + token)
+            .buildAsync(
+                java.net.URI.create(
+                    api.server().replace("https:", "wss:")
+                        + "/api/v1/namespaces/w4/configmaps?watch=true&resourceVersion="
+                        + rv),
+                new java.net.http.WebSocket.Listener() {
+                  final StringBuilder text = new StringBuilder();
+
+                  @Override
+                  public java.util.concurrent.CompletionStage<?> onText(
+                      java.net.http.WebSocket socket, CharSequence data, boolean last) {
+                    text.append(data);
+                    if (last) {
+                      try {
+                        events.add(Json.MAPPER.readTree(text.toString()));
+                      } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                      }
+                      text.setLength(0);
+                    }
+                    socket.request(1);
+                    return null;
+                  }
+                })
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      api.post("/api/v1/namespaces/w4/configmaps", cm("ws", "a"));
+      api.delete("/api/v1/namespaces/w4/configmaps/ws");
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
+      assertThat(events)
+          .extracting(
+              e ->
+                  e.path("type").asText()
+                      + " "
+                      + e.path("object").path("metadata").path("name").asText())
+          .containsExactly("ADDED ws", "DELETED ws");
+    } finally {
+      ws.abort();
+    }
+  }
 }

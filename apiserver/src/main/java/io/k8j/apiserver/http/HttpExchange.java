@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * One request and its response, over Jetty's core API, with blocking reads and writes (requests run
@@ -21,6 +22,8 @@ public final class HttpExchange {
   public static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
   private static final int GZIP_THRESHOLD = 16 * 1024;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpExchange.class);
 
   private final Request request;
   private final Response response;
@@ -72,6 +75,29 @@ public final class HttpExchange {
   /** Whether a response has been sent or started. */
   boolean answered() {
     return claimed.get();
+  }
+
+  /**
+   * Upgrades the request to a WebSocket served by {@code endpoint}; false when the upgrade was not
+   * possible (the request is then still to be answered).
+   */
+  boolean upgradeToWebSocket(Object endpoint) {
+    if (!claimed.compareAndSet(false, true)) {
+      return false;
+    }
+    ServerWebSocketContainer container = ServerWebSocketContainer.get(request.getContext());
+    try {
+      if (container != null
+          && container.upgrade((req, resp, cb) -> endpoint, request, response, callback)) {
+        committed = true;
+        status = 101;
+        return true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("WebSocket upgrade of {} failed", path(), e);
+    }
+    claimed.set(false);
+    return false;
   }
 
   /** Keeps a long-running response (a watch) open through idle periods; it has its own deadline. */

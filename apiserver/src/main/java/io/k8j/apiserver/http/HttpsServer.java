@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /** Jetty serving HTTPS with HTTP/2 and HTTP/1.1 negotiated by ALPN, handlers on virtual threads. */
 public final class HttpsServer implements AutoCloseable {
@@ -55,6 +56,7 @@ public final class HttpsServer implements AutoCloseable {
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     server.setHandler(handler);
+    ServerWebSocketContainer.ensure(server);
     server.setStopTimeout(2000);
   }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -35,12 +36,6 @@ public final class WatchStreamer {
       String name,
       ListOptions opts) {
     ResourceDef def = r.def();
-    if ("websocket".equalsIgnoreCase(ex.header("Upgrade"))) {
-      // No WebSocket watches yet: an empty 200 makes clients that try them first (fabric8) fall
-      // back to a streaming GET at once, as they do behind proxies without WebSocket.
-      ex.send(200, "application/json", new byte[0]);
-      return;
-    }
     String prefix =
         name.isEmpty() ? r.lister().listPrefix(namespace, opts) : def.key(namespace, name);
     Predicate<ObjectNode> base = ResourceLister.predicate(opts);
@@ -72,31 +67,66 @@ public final class WatchStreamer {
             : DEFAULT_TIMEOUT.toMillis()
                 + ThreadLocalRandom.current().nextLong(DEFAULT_TIMEOUT.toMillis());
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    java.util.concurrent.atomic.AtomicBoolean gone =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    String includeObject = ex.query("includeObject");
+    Encoder encoder = item -> encode(item, choice, def, includeObject);
+    if ("websocket".equalsIgnoreCase(ex.header("Upgrade"))) {
+      WatchSocket socket = new WatchSocket(watcher, deadline, encoder);
+      if (!ex.upgradeToWebSocket(socket)) {
+        watcher.close();
+        throw ApiException.badRequest("the WebSocket upgrade of the watch failed");
+      }
+      return;
+    }
+    AtomicBoolean gone = new AtomicBoolean();
     ex.onFailure(() -> gone.set(true));
     ex.ignoreIdleTimeouts();
     ex.startStream(200, "application/json");
-    try (watcher) {
+    try {
       ex.write(new byte[0]);
-      while (!gone.get()) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          break;
-        }
-        CacheWatcher.Item item = watcher.next(Math.min(left, 1000), TimeUnit.MILLISECONDS);
-        if (item != null) {
-          ex.write(encode(item, choice, def, ex.query("includeObject")));
-        }
-      }
-      ex.endStream();
-    } catch (CacheWatcher.WatchEndedException e) {
+      pump(watcher, deadline, encoder, ex::write, gone::get);
       ex.endStream();
     } catch (IOException e) {
       ex.abort(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ex.abort(e);
+    }
+  }
+
+  /** Encodes one event as a line of JSON. */
+  interface Encoder {
+    byte[] encode(CacheWatcher.Item item);
+  }
+
+  /** Where a watch's events go: a streamed response or a WebSocket. */
+  interface Sink {
+    void send(byte[] event) throws IOException;
+  }
+
+  /**
+   * Sends a watcher's events to a sink until the deadline, the client going away or the cache
+   * ending the watch; closes the watcher.
+   */
+  static void pump(
+      CacheWatcher watcher,
+      long deadline,
+      Encoder encoder,
+      Sink sink,
+      java.util.function.BooleanSupplier gone)
+      throws IOException, InterruptedException {
+    try (watcher) {
+      while (!gone.getAsBoolean()) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return;
+        }
+        CacheWatcher.Item item = watcher.next(Math.min(left, 1000), TimeUnit.MILLISECONDS);
+        if (item != null) {
+          sink.send(encoder.encode(item));
+        }
+      }
+    } catch (CacheWatcher.WatchEndedException e) {
+      // the cache ended this watch (the watcher fell behind, or the cache restarted)
     }
   }
 
