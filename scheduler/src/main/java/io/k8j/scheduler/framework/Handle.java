@@ -2,6 +2,7 @@ package io.k8j.scheduler.framework;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8j.common.Clock;
+import io.k8j.scheduler.util.PodApi;
 
 /**
  * What the framework of a profile offers its plugins: the cycle's snapshot, the cluster objects,
@@ -15,6 +16,12 @@ public interface Handle {
 
   /** The API client; null in unit tests of plugins that do not call the API server. */
   KubernetesClient client();
+
+  /**
+   * The scheduler's writes to pods (bind, status, delete), shared so that their concurrency is
+   * bounded; null where {@link #client()} is.
+   */
+  PodApi podApi();
 
   Clock clock();
 

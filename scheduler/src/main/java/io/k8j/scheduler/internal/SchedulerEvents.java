@@ -30,7 +30,7 @@ final class SchedulerEvents implements EventRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SchedulerEvents.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BUFFER = 10_000;
-  private static final int IN_FLIGHT = 32;
+  private static final int IN_FLIGHT = 8;
   private static final int SEEN = 4096;
 
   private record Pending(

@@ -101,7 +101,7 @@ public final class SchedulerRuntime implements AutoCloseable {
     PodNominator nominator = node -> queueRef.get().nominatedPodsForNode(node);
     FrameworkContext ctx =
         new FrameworkContext(
-            client, clock, parallelizer, objects, events, nominator, () -> snapshot, timer);
+            client, api, clock, parallelizer, objects, events, nominator, () -> snapshot, timer);
     Map<String, FrameworkImpl> frameworks = new LinkedHashMap<>();
     QueueSortPlugin sort = null;
     for (Profile p : config.profiles()) {

@@ -24,16 +24,30 @@ import java.util.concurrent.TimeUnit;
  * The scheduler's writes to pods, as upstream's {@code scheduler/util}: bind, patch status (a JSON
  * merge patch of {@code status}), delete. Asynchronous, on the client's HTTP client, so that no
  * scheduler thread waits on the API server unless it chooses to.
+ *
+ * <p>At most {@code maxInFlight} requests are on the wire at once; the rest wait their turn here.
+ * The HTTP client opens a connection (a TLS handshake, milliseconds of CPU on both sides) for each
+ * request beyond those in flight, so an unbounded burst of bindings would cost more in handshakes
+ * than in bindings.
  */
 public final class PodApi {
   private static final ObjectMapper JSON = new ObjectMapper();
+  public static final int DEFAULT_MAX_IN_FLIGHT = 16;
 
   private final KubernetesClient client;
   private final String base;
+  private final int maxInFlight;
+  private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
+  private int inFlight;
 
   public PodApi(KubernetesClient client) {
+    this(client, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  public PodApi(KubernetesClient client, int maxInFlight) {
     this.client = client;
     this.base = client.getMasterUrl().toString().replaceAll("/$", "");
+    this.maxInFlight = maxInFlight;
   }
 
   /** An API call that did not succeed: the HTTP code and the Status message. */
@@ -144,6 +158,48 @@ public final class PodApi {
 
   /** Any request: {@code path} from the API root, e.g. {@code /api/v1/namespaces/a/events}. */
   public CompletableFuture<Void> send(String method, String path, String type, String body) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    Runnable start =
+        () ->
+            sendNow(method, path, type, body)
+                .whenComplete(
+                    (v, e) -> {
+                      release();
+                      if (e != null) {
+                        result.completeExceptionally(e);
+                      } else {
+                        result.complete(v);
+                      }
+                    });
+    boolean now;
+    synchronized (waiting) {
+      now = inFlight < maxInFlight;
+      if (now) {
+        inFlight++;
+      } else {
+        waiting.add(start);
+      }
+    }
+    if (now) {
+      start.run();
+    }
+    return result;
+  }
+
+  private void release() {
+    Runnable next;
+    synchronized (waiting) {
+      next = waiting.poll();
+      if (next == null) {
+        inFlight--;
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  private CompletableFuture<Void> sendNow(String method, String path, String type, String body) {
     HttpClient http = client.getHttpClient();
     HttpRequest req =
         http.newHttpRequestBuilder()

@@ -38,6 +38,7 @@ import io.k8j.scheduler.framework.ScorePlugin;
 import io.k8j.scheduler.framework.SharedLister;
 import io.k8j.scheduler.framework.Status;
 import io.k8j.scheduler.framework.WaitingPod;
+import io.k8j.scheduler.util.PodApi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -715,6 +716,11 @@ public final class FrameworkImpl implements Handle {
   @Override
   public KubernetesClient client() {
     return ctx.client();
+  }
+
+  @Override
+  public PodApi podApi() {
+    return ctx.podApi();
   }
 
   @Override

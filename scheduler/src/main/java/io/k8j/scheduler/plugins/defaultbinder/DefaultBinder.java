@@ -6,7 +6,6 @@ import io.k8j.scheduler.framework.CycleState;
 import io.k8j.scheduler.framework.Handle;
 import io.k8j.scheduler.framework.PodInfo;
 import io.k8j.scheduler.framework.Status;
-import io.k8j.scheduler.util.PodApi;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,7 +18,6 @@ public final class DefaultBinder implements BindPlugin {
   public static final String NAME = "DefaultBinder";
 
   private final Handle handle;
-  private volatile PodApi api;
 
   private DefaultBinder(Handle handle) {
     this.handle = handle;
@@ -36,11 +34,11 @@ public final class DefaultBinder implements BindPlugin {
 
   @Override
   public Status bind(CycleState state, PodInfo pod, String nodeName) {
-    if (api == null) {
-      api = new PodApi(handle.client());
-    }
     try {
-      api.bind(pod.namespace(), pod.name(), pod.uid(), nodeName).get(60, TimeUnit.SECONDS);
+      handle
+          .podApi()
+          .bind(pod.namespace(), pod.name(), pod.uid(), nodeName)
+          .get(60, TimeUnit.SECONDS);
       return Status.SUCCESS;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

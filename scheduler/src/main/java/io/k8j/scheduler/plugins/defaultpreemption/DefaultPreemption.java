@@ -207,7 +207,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
 
   /** Evicts the victims and clears the nominations of lower-priority pods on the node. */
   private Status prepareCandidate(Candidate c, PodInfo preemptor) {
-    PodApi api = new PodApi(handle.client());
+    PodApi api = handle.podApi();
     List<CompletableFuture<Void>> calls = new ArrayList<>();
     for (PodInfo victim : c.victims()) {
       if (victim.isTerminating()) {
