@@ -185,6 +185,15 @@ public final class ResourceHandler {
               + apiVersion
               + "\" in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\"");
     }
+    String objName = obj.path("metadata").path("name").asText("");
+    if (name != null && !objName.isEmpty() && !objName.equals(name)) {
+      throw ApiException.badRequest(
+          "the name of the object ("
+              + objName
+              + ") does not match the name on the URL ("
+              + name
+              + ")");
+    }
     String objNs = obj.path("metadata").path("namespace").asText("");
     if (def.namespaced() && !objNs.isEmpty() && !objNs.equals(ns)) {
       throw ApiException.badRequest(
