@@ -34,6 +34,12 @@ class SimulatedKubeletIT {
 
   @BeforeAll
   static void start() throws Exception {
+    io.k8j.kubelet.e2e.StableClasspath.preload(
+        TestApiServer.class,
+        io.k8j.apiserver.ApiServer.class,
+        io.k8j.store.embedded.EmbeddedStore.class,
+        io.k8j.store.Store.class,
+        io.k8j.common.Clock.class);
     api = TestApiServer.start();
     client = api.client();
     dir = Files.createTempDirectory("k8j-sim-kubelet-");

@@ -152,8 +152,13 @@ public final class RuntimeManager {
     Instant nextWake = null;
     for (PodActions.Start s : actions.toStart()) {
       Container c = s.container();
-      Optional<PodRuntimeState.Instance> last = state.latest(c.getName());
-      if (last.isPresent() && last.get().exited()) {
+      // as upstream's doBackOff: the newest instance that exited, even when a newer one was just
+      // killed in this sync (a liveness restart), so repeated restarts back off too
+      Optional<PodRuntimeState.Instance> last =
+          state.instances(c.getName()).stream()
+              .filter(PodRuntimeState.Instance::exited)
+              .findFirst();
+      if (last.isPresent()) {
         String key = backOffKey(pod, c);
         Instant finished = finishedAt(last.get());
         if (crashBackOff.isInBackOffSince(key, finished)) {

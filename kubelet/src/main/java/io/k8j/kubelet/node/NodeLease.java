@@ -33,6 +33,7 @@ public final class NodeLease implements AutoCloseable {
   private volatile boolean closed;
   private Thread thread;
   private boolean warned;
+  private String lastError;
 
   public NodeLease(
       KubernetesClient client,
@@ -58,6 +59,7 @@ public final class NodeLease implements AutoCloseable {
       Duration next = interval;
       try {
         renew();
+        lastError = null;
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404 && !leasesServed()) {
           if (!warned) {
@@ -66,16 +68,26 @@ public final class NodeLease implements AutoCloseable {
           }
           next = Duration.ofMinutes(1);
         } else {
-          log.warn("could not renew the node lease: {}", e.getMessage());
+          failed(e.getMessage());
         }
       } catch (RuntimeException e) {
-        log.warn("could not renew the node lease: {}", e.toString());
+        failed(e.toString());
       }
       try {
         clock.sleep(next);
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /** Logs a failure once until it changes, as a failing heartbeat repeats every interval. */
+  private void failed(String message) {
+    if (!message.equals(lastError)) {
+      log.warn("could not renew the node lease: {}", message);
+      lastError = message;
+    } else {
+      log.debug("could not renew the node lease: {}", message);
     }
   }
 
