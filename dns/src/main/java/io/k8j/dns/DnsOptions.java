@@ -1,6 +1,7 @@
 package io.k8j.dns;
 
 import io.k8j.common.Clock;
+import io.k8j.dns.model.IpLiterals;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ public record DnsOptions(
   public static List<InetSocketAddress> hostNameservers(Path resolvConf) {
     List<InetSocketAddress> out = new ArrayList<>();
     for (String ns : ResolvConf.read(resolvConf).nameservers()) {
-      InetAddress ip = io.k8j.dns.model.IpLiterals.parse(ns.replaceFirst("%.*$", ""));
+      InetAddress ip = IpLiterals.parse(ns.replaceFirst("%.*$", ""));
       if (ip != null) {
         out.add(new InetSocketAddress(ip, 53));
       }

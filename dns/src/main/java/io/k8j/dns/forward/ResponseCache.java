@@ -3,7 +3,9 @@ package io.k8j.dns.forward;
 import io.k8j.common.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -112,9 +114,9 @@ public final class ResponseCache {
   private static Key key(Message query) {
     Record q = query.getQuestion();
     boolean dnssecOk =
-        query.getOPT() != null && (query.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+        query.getOPT() != null && (query.getOPT().getFlags() & ExtendedFlags.DO) != 0;
     return new Key(
-        q.getName().toString().toLowerCase(java.util.Locale.ROOT),
+        q.getName().toString().toLowerCase(Locale.ROOT),
         q.getType(),
         q.getDClass(),
         dnssecOk,

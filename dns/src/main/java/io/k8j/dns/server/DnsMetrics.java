@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Rcode;
@@ -54,7 +55,7 @@ public final class DnsMetrics {
       durations[s.ordinal()] =
           Timer.builder("dns.request.duration")
               .description("Time from a query's arrival to its response")
-              .tag("source", s.name().toLowerCase(java.util.Locale.ROOT))
+              .tag("source", s.name().toLowerCase(Locale.ROOT))
               .publishPercentileHistogram()
               .register(registry);
     }

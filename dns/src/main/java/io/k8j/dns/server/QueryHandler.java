@@ -8,6 +8,7 @@ import io.k8j.dns.zone.ZoneDecision;
 import io.k8j.dns.zone.ZoneDecision.Answer;
 import io.k8j.dns.zone.ZoneDecision.ChaseExternal;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
@@ -48,7 +49,7 @@ public final class QueryHandler {
       return null;
     }
     try {
-      return new Message(java.nio.ByteBuffer.wrap(wire, 0, length));
+      return new Message(ByteBuffer.wrap(wire, 0, length));
     } catch (IOException e) {
       Message formErr = new Message(((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF));
       formErr.getHeader().setFlag(Flags.QR);
@@ -137,7 +138,8 @@ public final class QueryHandler {
     return m;
   }
 
-  private static Message error(Message query, int rcode) {
+  /** A response with no records and {@code rcode}. */
+  static Message error(Message query, int rcode) {
     Message m = reply(query);
     m.getHeader().setRcode(rcode);
     return m;

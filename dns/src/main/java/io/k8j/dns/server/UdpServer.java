@@ -1,8 +1,11 @@
 package io.k8j.dns.server;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -38,10 +41,10 @@ public final class UdpServer implements AutoCloseable {
       throws IOException {
     this.channel =
         DatagramChannel.open(
-            address.getAddress() instanceof java.net.Inet6Address
-                ? java.net.StandardProtocolFamily.INET6
-                : java.net.StandardProtocolFamily.INET);
-    this.channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            address.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET);
+    this.channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
     this.channel.bind(address);
     this.handler = handler;
     this.waiting = waiting;
@@ -95,11 +98,7 @@ public final class UdpServer implements AutoCloseable {
       return;
     }
     if (!waitingPermits.tryAcquire()) {
-      Message busy = new Message(query.getHeader().getID());
-      busy.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-      busy.getHeader().setRcode(Rcode.SERVFAIL);
-      busy.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
-      send(busy, query, client);
+      send(QueryHandler.error(query, Rcode.SERVFAIL), query, client);
       return;
     }
     try {
