@@ -81,7 +81,7 @@ public final class Backends {
 
   /** Sends {@code text} to {@code ip:port} over UDP; the reply, or null after 2 s. */
   public static String udp(String ip, int port, String text) {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+    try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(2000);
       byte[] b = text.getBytes(StandardCharsets.UTF_8);
       s.send(new DatagramPacket(b, b.length, InetAddress.getByName(ip), port));

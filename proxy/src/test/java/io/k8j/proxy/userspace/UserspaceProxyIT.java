@@ -109,9 +109,8 @@ class UserspaceProxyIT {
             .ready("127.0.0.3", "node-b")
             .endpoint("127.0.0.4", "node-b", false, false, false)
             .build());
-    await()
-        .until(
-            () -> "a".equals(get("127.0.0.1", nodePort)) || "b".equals(get("127.0.0.1", nodePort)));
+    // the first sync waits for the informers
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("127.0.0.1", nodePort) != null);
 
     List<String> viaNodePort = gets("127.0.0.1", nodePort, 6);
     assertThat(viaNodePort).containsOnly("a", "b");
