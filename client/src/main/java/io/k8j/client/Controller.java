@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * The loop every controller shares, as upstream's {@code Run} / {@code worker} / {@code
  * processNextWorkItem}: wait for the caches, then N workers take keys from the rate-limited queue
  * and call {@link Reconciler#sync}. A key is synced by one worker at a time; a failed sync is
- * retried through the rate limiter, a successful one forgets the key's failures.
+ * retried through the rate limiter, a successful one forgets the key's failures. Conflicts (a write
+ * based on a cache that was behind) are expected and logged at debug level only.
  */
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
@@ -99,13 +100,17 @@ public final class Controller implements AutoCloseable {
       throw e;
     } catch (Exception e) {
       if (!closed) {
-        LOG.warn(
-            "{}: syncing {} failed (retry {}): {}",
-            name,
-            key,
-            queue.numRequeues(key) + 1,
-            e.toString());
-        LOG.debug("{}: syncing {} failed", name, key, e);
+        if (ApiErrors.isConflict(e)) {
+          LOG.debug("{}: syncing {} met a newer version; retrying", name, key);
+        } else {
+          LOG.warn(
+              "{}: syncing {} failed (retry {}): {}",
+              name,
+              key,
+              queue.numRequeues(key) + 1,
+              e.toString());
+          LOG.debug("{}: syncing {} failed", name, key, e);
+        }
         queue.addRateLimited(key);
       }
     } finally {
