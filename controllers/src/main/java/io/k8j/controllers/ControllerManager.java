@@ -1,0 +1,247 @@
+package io.k8j.controllers;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.k8j.client.SharedInformers;
+import io.k8j.client.events.ClientEventSink;
+import io.k8j.client.events.EventBroadcaster;
+import io.k8j.client.events.EventRecorder;
+import io.k8j.client.impl.ClientDynamicClient;
+import io.k8j.client.impl.ClientObjectWriter;
+import io.k8j.client.leaderelection.ClientLeaseLock;
+import io.k8j.client.leaderelection.LeaderElectionConfig;
+import io.k8j.client.leaderelection.LeaderElector;
+import io.k8j.controllers.deployment.DeploymentController;
+import io.k8j.controllers.replicaset.ReplicaSetController;
+import io.k8j.controllers.replicaset.ReplicaSetKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller manager: runs the enabled controllers while it holds the {@code
+ * kube-system/kube-controller-manager} Lease (or always, without leader election). Losing the lease
+ * stops every controller and their informers; the manager then campaigns again and, once it leads
+ * again, starts them afresh from the API server's state.
+ *
+ * <pre>{@code
+ * ControllerManager cm = new ControllerManager(client, ControllerManagerOptions.defaults());
+ * cm.start();
+ * ...
+ * cm.close();
+ * }</pre>
+ */
+public final class ControllerManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
+
+  /** What a controller needs; one per leadership term. */
+  record Context(
+      KubernetesClient client,
+      ControllerManagerOptions options,
+      SharedInformers informers,
+      ClientObjectWriter writer,
+      ClientDynamicClient dynamic,
+      EventBroadcaster events) {
+    EventRecorder recorder(String component) {
+      return events.newRecorder(component, null);
+    }
+  }
+
+  private static final Map<String, Function<Context, AutoCloseable>> CONTROLLERS = registry();
+
+  /** Every controller this manager can run, by upstream's names. */
+  public static final Set<String> ALL = Set.copyOf(CONTROLLERS.keySet());
+
+  private static Map<String, Function<Context, AutoCloseable>> registry() {
+    Map<String, Function<Context, AutoCloseable>> m = new LinkedHashMap<>();
+    m.put(
+        "replicaset-controller",
+        c -> {
+          var rs =
+              new ReplicaSetController(
+                  ReplicaSetKind.REPLICA_SET,
+                  c.informers(),
+                  c.writer(),
+                  c.writer(),
+                  c.recorder("replicaset-controller"),
+                  c.options().clock());
+          rs.start(c.options().concurrentReplicaSetSyncs());
+          return rs;
+        });
+    m.put(
+        "replicationcontroller-controller",
+        c -> {
+          var rc =
+              new ReplicaSetController(
+                  ReplicaSetKind.REPLICATION_CONTROLLER,
+                  c.informers(),
+                  c.writer(),
+                  c.writer(),
+                  c.recorder("replication-controller"),
+                  c.options().clock());
+          rc.start(c.options().concurrentRcSyncs());
+          return rc;
+        });
+    m.put(
+        "deployment-controller",
+        c -> {
+          var d =
+              new DeploymentController(
+                  c.informers(),
+                  c.writer(),
+                  c.writer(),
+                  c.recorder("deployment-controller"),
+                  c.options().clock());
+          d.start(c.options().concurrentDeploymentSyncs());
+          return d;
+        });
+    return m;
+  }
+
+  private final KubernetesClient client;
+  private final ControllerManagerOptions options;
+  private Term term;
+  private LeaderElector elector;
+  private Thread electionThread;
+  private volatile boolean closed;
+
+  public ControllerManager(KubernetesClient client, ControllerManagerOptions options) {
+    this.client = client;
+    this.options = options;
+    for (String name : options.controllers()) {
+      if (!CONTROLLERS.containsKey(name)) {
+        throw new IllegalArgumentException("unknown controller " + name + "; known: " + ALL);
+      }
+    }
+  }
+
+  /** Starts campaigning (or, without leader election, the controllers); returns at once. */
+  public synchronized void start() {
+    if (!options.leaderElect()) {
+      startTerm();
+      return;
+    }
+    electionThread =
+        Thread.ofPlatform().daemon().name("controller-manager-election").start(this::campaign);
+  }
+
+  private void campaign() {
+    while (!closed) {
+      LeaderElector e;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        e =
+            new LeaderElector(
+                new ClientLeaseLock(client, options.leaseNamespace(), options.leaseName()),
+                new LeaderElectionConfig(
+                    options.identity(),
+                    options.leaseDuration(),
+                    options.renewDeadline(),
+                    options.retryPeriod()),
+                options.clock());
+        elector = e;
+      }
+      e.run(
+          new LeaderElector.Callbacks() {
+            @Override
+            public void onStartedLeading() {
+              startTerm();
+            }
+
+            @Override
+            public void onStoppedLeading() {
+              stopTerm();
+            }
+          });
+    }
+  }
+
+  /** Whether this instance runs the controllers now. */
+  public synchronized boolean isLeading() {
+    return term != null;
+  }
+
+  private synchronized void startTerm() {
+    if (closed || term != null) {
+      return;
+    }
+    term = new Term();
+    term.start();
+  }
+
+  private synchronized void stopTerm() {
+    if (term != null) {
+      term.close();
+      term = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    LeaderElector e;
+    Thread t;
+    synchronized (this) {
+      closed = true;
+      e = elector;
+      t = electionThread;
+    }
+    if (e != null) {
+      e.close();
+    }
+    if (t != null) {
+      try {
+        t.join(java.time.Duration.ofSeconds(10));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    stopTerm();
+  }
+
+  /** One leadership term: informers, event writer and controllers, started and stopped together. */
+  private final class Term implements AutoCloseable {
+    private final SharedInformers informers = new SharedInformers(client);
+    private final EventBroadcaster events =
+        new EventBroadcaster(new ClientEventSink(client), options.clock());
+    private final List<AutoCloseable> controllers = new ArrayList<>();
+
+    void start() {
+      Context ctx =
+          new Context(
+              client,
+              options,
+              informers,
+              new ClientObjectWriter(client),
+              new ClientDynamicClient(client),
+              events);
+      for (var e : CONTROLLERS.entrySet()) {
+        if (!options.controllers().contains(e.getKey())) {
+          continue;
+        }
+        controllers.add(e.getValue().apply(ctx));
+        LOG.info("Started controller {}", e.getKey());
+      }
+      informers.start();
+    }
+
+    @Override
+    public void close() {
+      for (AutoCloseable c : controllers.reversed()) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.warn("stopping a controller failed: {}", e.toString());
+        }
+      }
+      informers.close();
+      events.close();
+      LOG.info("Stopped {} controllers", controllers.size());
+    }
+  }
+}
