@@ -115,28 +115,39 @@ public final class AppsResources {
         .column(images())
         .strategy(
             new WorkloadStrategy(
-                true,
-                spec -> {
-                  if (spec.path("podManagementPolicy").asText("").isEmpty()) {
-                    spec.put("podManagementPolicy", "OrderedReady");
-                  }
-                  ObjectNode us = Json.child(spec, "updateStrategy");
-                  if (us.path("type").asText("").isEmpty()) {
-                    us.put("type", "RollingUpdate");
-                  }
-                  if (us.path("type").asText().equals("RollingUpdate")
-                      && !us.has("rollingUpdate")) {
-                    us.putObject("rollingUpdate").put("partition", 0);
-                  }
-                  putIfAbsent(spec, "revisionHistoryLimit", 10);
-                  ObjectNode retention = Json.child(spec, "persistentVolumeClaimRetentionPolicy");
-                  if (!retention.has("whenDeleted")) {
-                    retention.put("whenDeleted", "Retain");
-                  }
-                  if (!retention.has("whenScaled")) {
-                    retention.put("whenScaled", "Retain");
-                  }
-                }))
+                    true,
+                    spec -> {
+                      if (spec.path("podManagementPolicy").asText("").isEmpty()) {
+                        spec.put("podManagementPolicy", "OrderedReady");
+                      }
+                      ObjectNode us = Json.child(spec, "updateStrategy");
+                      if (us.path("type").asText("").isEmpty()) {
+                        us.put("type", "RollingUpdate");
+                      }
+                      if (us.path("type").asText().equals("RollingUpdate")
+                          && !us.has("rollingUpdate")) {
+                        us.putObject("rollingUpdate").put("partition", 0);
+                      }
+                      putIfAbsent(spec, "revisionHistoryLimit", 10);
+                      ObjectNode retention =
+                          Json.child(spec, "persistentVolumeClaimRetentionPolicy");
+                      if (!retention.has("whenDeleted")) {
+                        retention.put("whenDeleted", "Retain");
+                      }
+                      if (!retention.has("whenScaled")) {
+                        retention.put("whenScaled", "Retain");
+                      }
+                    })
+                .onlyMutable(
+                    "updates to statefulset spec for fields other than 'replicas', 'ordinals',"
+                        + " 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and"
+                        + " 'minReadySeconds' are forbidden",
+                    "replicas",
+                    "ordinals",
+                    "template",
+                    "updateStrategy",
+                    "persistentVolumeClaimRetentionPolicy",
+                    "minReadySeconds"))
         .model(StatefulSet.class)
         .build();
   }

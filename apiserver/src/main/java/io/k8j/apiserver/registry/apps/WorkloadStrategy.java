@@ -22,10 +22,19 @@ import java.util.function.Consumer;
 public class WorkloadStrategy implements Strategy {
   private final Consumer<ObjectNode> specDefaults;
   private final boolean hasReplicas;
+  private List<String> mutableSpecFields;
+  private String immutableMessage;
 
   public WorkloadStrategy(boolean hasReplicas, Consumer<ObjectNode> specDefaults) {
     this.hasReplicas = hasReplicas;
     this.specDefaults = specDefaults;
+  }
+
+  /** Allows updates to change only these spec fields (StatefulSets); others are forbidden. */
+  public WorkloadStrategy onlyMutable(String message, String... specFields) {
+    this.mutableSpecFields = List.of(specFields);
+    this.immutableMessage = message;
+    return this;
   }
 
   @Override
@@ -98,6 +107,15 @@ public class WorkloadStrategy implements Strategy {
       errs.add(
           FieldError.invalid(
               "spec.selector", new FieldError.Raw(goSelector(sel)), "field is immutable"));
+    }
+    if (mutableSpecFields != null) {
+      ObjectNode now = obj.path("spec").deepCopy();
+      ObjectNode before = old.path("spec").deepCopy();
+      now.remove(mutableSpecFields);
+      before.remove(mutableSpecFields);
+      if (!now.equals(before)) {
+        errs.add(FieldError.forbidden("spec", immutableMessage));
+      }
     }
     return errs;
   }

@@ -130,6 +130,15 @@ public final class BatchResources {
                 new FieldError.Raw(obj.path("spec").path("selector").toString()),
                 "field is immutable"));
       }
+      JsonNode template = obj.path("spec").path("template");
+      if (!template.equals(old.path("spec").path("template"))
+          && !old.path("spec").path("suspend").asBoolean(false)) {
+        errs.add(
+            FieldError.invalid(
+                "spec.template",
+                new FieldError.Raw("core.PodTemplateSpec{...}"),
+                "field is immutable"));
+      }
       return errs;
     }
   }

@@ -184,29 +184,7 @@ public final class CoreResources {
                 "VolumeAttributesClass",
                 o -> Cells.textOrNone(o, "spec.volumeAttributesClassName")))
         .column(Column.string("Reason", o -> o.path("status").path("reason").asText("")))
-        .strategy(
-            new Strategy() {
-              @Override
-              public boolean tracksGeneration() {
-                return false;
-              }
-
-              @Override
-              public void prepareForCreate(ObjectNode obj) {
-                Json.child(obj, "status").removeAll().put("phase", "Pending");
-              }
-
-              @Override
-              public void applyDefaults(ObjectNode obj) {
-                ObjectNode spec = Json.child(obj, "spec");
-                if (!spec.has("persistentVolumeReclaimPolicy")) {
-                  spec.put("persistentVolumeReclaimPolicy", "Retain");
-                }
-                if (!spec.has("volumeMode")) {
-                  spec.put("volumeMode", "Filesystem");
-                }
-              }
-            })
+        .strategy(new PersistentVolumes.PvStrategy())
         .model(PersistentVolume.class)
         .build();
   }
@@ -230,26 +208,7 @@ public final class CoreResources {
                 o -> Cells.textOrNone(o, "spec.volumeAttributesClassName")))
         .ageColumn()
         .column(Column.wide("VolumeMode", o -> o.path("spec").path("volumeMode").asText("")))
-        .strategy(
-            new Strategy() {
-              @Override
-              public boolean tracksGeneration() {
-                return false;
-              }
-
-              @Override
-              public void prepareForCreate(ObjectNode obj) {
-                Json.child(obj, "status").removeAll().put("phase", "Pending");
-              }
-
-              @Override
-              public void applyDefaults(ObjectNode obj) {
-                ObjectNode spec = Json.child(obj, "spec");
-                if (!spec.has("volumeMode")) {
-                  spec.put("volumeMode", "Filesystem");
-                }
-              }
-            })
+        .strategy(new PersistentVolumes.PvcStrategy())
         .model(PersistentVolumeClaim.class)
         .build();
   }
