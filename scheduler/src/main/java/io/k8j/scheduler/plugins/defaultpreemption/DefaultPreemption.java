@@ -157,7 +157,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
     return false;
   }
 
-  private List<Candidate> findCandidates(
+  List<Candidate> findCandidates(
       CycleState state, PodInfo pod, List<NodeInfo> all, NodeToStatus m, NodeToStatus statuses) {
     List<NodeInfo> potential = m.nodesWithCode(all, Status.Code.UNSCHEDULABLE);
     if (potential.isEmpty()) {
