@@ -2,10 +2,6 @@ package io.k8j.dns.zone;
 
 import io.k8j.dns.model.ClusterRecords;
 import io.k8j.dns.model.ClusterRecords.ReverseEntry;
-import io.k8j.dns.model.IpLiterals;
-import io.k8j.dns.model.PortEntry;
-import io.k8j.dns.model.ServiceEntry;
-import io.k8j.dns.model.SliceEntry;
 import io.k8j.dns.zone.ZoneDecision.Answer;
 import io.k8j.dns.zone.ZoneDecision.ChaseExternal;
 import java.net.Inet4Address;
@@ -32,7 +28,6 @@ import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -60,6 +55,7 @@ public final class KubernetesZone {
   private static final int MAX_CNAME_CHAIN = 8;
 
   private final ClusterRecords records;
+  private final NameLookup names;
   private final String zone;
   private final String dotZone;
   private final Name zoneName;
@@ -78,12 +74,13 @@ public final class KubernetesZone {
       ClusterRecords records, String domain, long ttl, List<InetAddress> nameservers) {
     this.records = records;
     this.zone = stripDot(domain.toLowerCase(Locale.ROOT));
+    this.names = new NameLookup(records, zone);
     this.dotZone = "." + zone;
-    this.zoneName = absolute(zone);
+    this.zoneName = NameLookup.absolute(zone);
     this.ttl = ttl;
     this.nameservers = List.copyOf(nameservers);
-    this.nsName = absolute("ns.dns." + zone);
-    this.hostmaster = absolute("hostmaster." + zone);
+    this.nsName = NameLookup.absolute("ns.dns." + zone);
+    this.hostmaster = NameLookup.absolute("hostmaster." + zone);
   }
 
   public Name zoneName() {
@@ -130,11 +127,11 @@ public final class KubernetesZone {
         return srv(qname, base);
       }
       case Type.CNAME -> {
-        Lookup lookup = lookup(base);
+        NameLookup.Lookup lookup = names.lookup(base);
         if (lookup.nameError()) {
           return nameError();
         }
-        Hit external = lookup.external();
+        NameLookup.Hit external = lookup.external();
         return external == null
             ? noData()
             : answer(List.of(new CNAMERecord(qname, DClass.IN, ttl, external.target())));
@@ -145,118 +142,18 @@ public final class KubernetesZone {
     }
   }
 
-  // ---- lookups: the parsed name to the endpoints or IPs it stands for (CoreDNS's "services")
-
-  /** One thing a name stands for: an address with a port, or an external name. */
-  private record Hit(InetAddress ip, Name target, int port, Name owner) {}
-
-  private record Lookup(boolean nameError, List<Hit> hits) {
-    static final Lookup NAME_ERROR = new Lookup(true, List.of());
-    static final Lookup NO_DATA = new Lookup(false, List.of());
-
-    Hit external() {
-      return hits.size() == 1 && hits.get(0).target() != null ? hits.get(0) : null;
-    }
-  }
-
-  private Lookup lookup(String base) {
-    QueryName q = QueryName.parse(base);
-    if (q == null) {
-      return Lookup.NAME_ERROR;
-    }
-    if (q.podOrSvc().isEmpty()) {
-      return Lookup.NO_DATA;
-    }
-    if (!records.namespaceExists(q.namespace())) {
-      return Lookup.NAME_ERROR;
-    }
-    if (q.service().isEmpty()) {
-      return Lookup.NO_DATA;
-    }
-    return q.podOrSvc().equals(QueryName.POD) ? pod(q) : service(q);
-  }
-
-  private Lookup pod(QueryName q) {
-    String label = q.service();
-    long dashes = label.chars().filter(c -> c == '-').count();
-    String literal =
-        dashes == 3 && !label.contains("--") ? label.replace('-', '.') : label.replace('-', ':');
-    InetAddress ip = IpLiterals.parse(literal);
-    if (ip == null) {
-      return Lookup.NAME_ERROR;
-    }
-    Name owner = absolute(label + "." + q.namespace() + ".pod." + zone);
-    return new Lookup(false, List.of(new Hit(ip, null, 0, owner)));
-  }
-
-  private Lookup service(QueryName q) {
-    ServiceEntry svc = records.service(q.namespace(), q.service());
-    if (svc == null) {
-      return Lookup.NAME_ERROR;
-    }
-    List<Hit> hits = new ArrayList<>();
-    String svcName = q.service() + "." + q.namespace() + ".svc." + zone;
-    switch (svc.kind()) {
-      case EXTERNAL_NAME -> {
-        if (!q.endpoint().isEmpty() || !q.port().isEmpty() || !q.protocol().isEmpty()) {
-          return Lookup.NAME_ERROR;
-        }
-        Name target = externalTarget(svc.externalName());
-        if (target == null) {
-          return Lookup.NAME_ERROR;
-        }
-        hits.add(new Hit(null, target, 0, null));
-      }
-      case CLUSTER_IP -> {
-        if (q.endpoint().isEmpty()) {
-          Name owner = absolute(svcName);
-          for (PortEntry p : svc.ports()) {
-            if (p.matches(q.port(), q.protocol())) {
-              for (InetAddress ip : svc.clusterIps()) {
-                hits.add(new Hit(ip, null, p.port(), owner));
-              }
-            }
-          }
-        } else {
-          endpoints(q, svcName, hits);
-        }
-      }
-      case HEADLESS -> endpoints(q, svcName, hits);
-    }
-    return hits.isEmpty() ? Lookup.NAME_ERROR : new Lookup(false, hits);
-  }
-
-  private void endpoints(QueryName q, String svcName, List<Hit> hits) {
-    for (SliceEntry slice : records.slices(q.namespace(), q.service())) {
-      for (SliceEntry.Address a : slice.ready()) {
-        if (!q.endpoint().isEmpty() && !q.endpoint().equalsIgnoreCase(a.hostname())) {
-          continue;
-        }
-        Name owner = null;
-        for (PortEntry p : slice.ports()) {
-          if (p.matches(q.port(), q.protocol())) {
-            if (owner == null) {
-              owner = absolute(a.hostname() + "." + svcName);
-            }
-            hits.add(new Hit(a.ip(), null, p.port(), owner));
-          }
-        }
-      }
-    }
-  }
-
   // ---- answers by type
 
   /** A, AAAA or TXT: addresses, following CNAMEs of ExternalName Services. */
   private ZoneDecision chain(Name qname, int qtype, String base) {
-    Lookup lookup = lookup(base);
+    NameLookup.Lookup lookup = names.lookup(base);
     if (lookup.nameError()) {
       return nameError();
     }
     List<Record> cnames = new ArrayList<>();
     Name owner = qname;
     for (int depth = 0; ; depth++) {
-      Hit external = lookup.external();
+      NameLookup.Hit external = lookup.external();
       if (external == null) {
         List<InetAddress> ips = new ArrayList<>(new LinkedHashSet<>(ips(lookup.hits())));
         List<Record> found = addressRecords(owner, qtype, ips);
@@ -276,7 +173,7 @@ public final class KubernetesZone {
         return new ChaseExternal(cnames, target, qtype, noData());
       }
       lookup =
-          lookup(
+          names.lookup(
               targetName.equals(zone)
                   ? ""
                   : targetName.substring(0, targetName.length() - dotZone.length()));
@@ -288,17 +185,17 @@ public final class KubernetesZone {
   }
 
   private ZoneDecision srv(Name qname, String base) {
-    Lookup lookup = lookup(base);
+    NameLookup.Lookup lookup = names.lookup(base);
     if (lookup.nameError()) {
       return nameError();
     }
-    List<Hit> hits = lookup.hits().stream().filter(h -> h.target() == null).toList();
+    List<NameLookup.Hit> hits = lookup.hits().stream().filter(h -> h.target() == null).toList();
     int weight = hits.isEmpty() ? 100 : Math.max(1, 100 / hits.size());
     List<Record> answer = new ArrayList<>();
     List<Record> additional = new ArrayList<>();
     Set<String> seenSrv = new HashSet<>();
     Set<String> seenAddress = new HashSet<>();
-    for (Hit h : hits) {
+    for (NameLookup.Hit h : hits) {
       if (h.port() == -1) {
         continue;
       }
@@ -356,7 +253,7 @@ public final class KubernetesZone {
     if (base.equals("ns.dns")) {
       return noData();
     }
-    return lookup(base).nameError() ? nameError() : noData();
+    return names.lookup(base).nameError() ? nameError() : noData();
   }
 
   // ---- records
@@ -381,9 +278,9 @@ public final class KubernetesZone {
         : new AAAARecord(owner, DClass.IN, ttl, ip);
   }
 
-  private static List<InetAddress> ips(List<Hit> hits) {
+  private static List<InetAddress> ips(List<NameLookup.Hit> hits) {
     List<InetAddress> ips = new ArrayList<>(hits.size());
-    for (Hit h : hits) {
+    for (NameLookup.Hit h : hits) {
       if (h.ip() != null) {
         ips.add(h.ip());
       }
@@ -392,7 +289,7 @@ public final class KubernetesZone {
   }
 
   private Record ptr(Name qname, String target) {
-    return new PTRRecord(qname, DClass.IN, ttl, absolute(target));
+    return new PTRRecord(qname, DClass.IN, ttl, NameLookup.absolute(target));
   }
 
   /** The zone's SOA, as CoreDNS: serial from the last change, minimum TTL the records' TTL. */
@@ -432,30 +329,11 @@ public final class KubernetesZone {
 
   // ---- names
 
-  private Name externalTarget(String externalName) {
-    if (externalName == null || externalName.isEmpty() || IpLiterals.parse(externalName) != null) {
-      return null;
-    }
-    try {
-      return Name.fromString(externalName.endsWith(".") ? externalName : externalName + ".");
-    } catch (TextParseException e) {
-      return null;
-    }
-  }
-
   private static String lower(Name name) {
     return name.toString(true).toLowerCase(Locale.ROOT);
   }
 
   private static String stripDot(String s) {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  private static Name absolute(String name) {
-    try {
-      return Name.fromString(name + ".");
-    } catch (TextParseException e) {
-      throw new IllegalArgumentException("not a DNS name: " + name, e);
-    }
   }
 }
