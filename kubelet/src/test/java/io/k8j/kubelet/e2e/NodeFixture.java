@@ -65,9 +65,19 @@ public final class NodeFixture implements AutoCloseable {
       String podCidr,
       UnaryOperator<KubeletOptions.Builder> customize)
       throws Exception {
-    NodeFixture f = new NodeFixture(kind, nodeName, podCidr, customize);
+    NodeFixture f = prepare(kind, nodeName, podCidr, customize);
     f.startKubelet();
     return f;
+  }
+
+  /** The API server and data directory, without a kubelet yet. */
+  public static NodeFixture prepare(
+      RuntimeKind kind,
+      String nodeName,
+      String podCidr,
+      UnaryOperator<KubeletOptions.Builder> customize)
+      throws Exception {
+    return new NodeFixture(kind, nodeName, podCidr, customize);
   }
 
   public KubeletOptions options() {
@@ -138,15 +148,19 @@ public final class NodeFixture implements AutoCloseable {
       System.err.println("could not delete pods: " + e);
     }
     if (kubelet != null && kubelet.runtime() != null) {
+      // sandboxes are stopped directly (SIGKILL), not through the pods' grace periods
       var runtime = kubelet.runtime();
       try {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!runtime.listPodSandbox(null).isEmpty() && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-        }
-        for (var s : runtime.listPodSandbox(null)) {
-          runtime.stopPodSandbox(s.getId());
-          runtime.removePodSandbox(s.getId());
+        for (int round = 0; round < 3 && !runtime.listPodSandbox(null).isEmpty(); round++) {
+          for (var s : runtime.listPodSandbox(null)) {
+            try {
+              runtime.stopPodSandbox(s.getId());
+              runtime.removePodSandbox(s.getId());
+            } catch (RuntimeException e) {
+              System.err.println("could not remove sandbox " + s.getId() + ": " + e);
+            }
+          }
+          Thread.sleep(500);
         }
       } catch (RuntimeException e) {
         System.err.println("could not remove sandboxes: " + e);

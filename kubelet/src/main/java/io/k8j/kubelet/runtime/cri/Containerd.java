@@ -91,24 +91,34 @@ public final class Containerd implements AutoCloseable {
   private void awaitReady() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "containerd exited during start; see " + configFile.resolveSibling("containerd.log"));
-      }
-      if (Files.exists(config.socket())) {
-        try (CriRuntime cri = new CriRuntime(config.socket())) {
-          cri.version();
-          return;
-        } catch (RuntimeCallException e) {
-          last = e;
+    CriRuntime cri = null;
+    try {
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException(
+              "containerd exited during start; see " + configFile.resolveSibling("containerd.log"));
+        }
+        if (cri == null && Files.exists(config.socket())) {
+          cri = new CriRuntime(config.socket());
+        }
+        if (cri != null) {
+          try {
+            cri.version();
+            return;
+          } catch (RuntimeCallException e) {
+            last = e;
+          }
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted waiting for containerd", e);
         }
       }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for containerd", e);
+    } finally {
+      if (cri != null) {
+        cri.close();
       }
     }
     throw new IllegalStateException("containerd did not answer on " + config.socket(), last);
