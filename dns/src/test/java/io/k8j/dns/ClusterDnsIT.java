@@ -155,6 +155,31 @@ class ClusterDnsIT {
 
     Message ptr = query(udp(), "1.0.1.10.in-addr.arpa", Type.PTR);
     assertThat(rdata(ptr)).containsExactly("db-0.db.default.svc.cluster.local.");
+
+    // db-0 stops being ready: it leaves the answers
+    client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .resource(
+            slice(
+                "default",
+                "db-1",
+                "db",
+                "IPv4",
+                List.of(slicePort("pg", "TCP", 5432)),
+                endpoint("10.1.0.1", "db-0", false),
+                endpoint("10.1.0.2", "db-1", true)))
+        .update();
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () ->
+                assertThat(addresses(udp(), "db.default.svc.cluster.local", Type.A))
+                    .containsExactly("10.1.0.2"));
+    assertThat(query(udp(), "db-0.db.default.svc.cluster.local", Type.A).getRcode())
+        .isEqualTo(Rcode.NXDOMAIN);
   }
 
   @Test
