@@ -9,6 +9,9 @@ import io.k8j.dns.DnsOptions;
 import io.k8j.testing.cluster.TestApiServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -49,7 +52,8 @@ public final class DnsBench {
     }
   }
 
-  private record Round(int clients, double qps, Histogram latency, long lost, long wrong) {}
+  private record Round(
+      int clients, double qps, Histogram latency, long lost, long wrong, double serverCpuMicros) {}
 
   private final Settings settings;
 
@@ -102,13 +106,15 @@ public final class DnsBench {
           rounds.add(r);
           out.printf(
               Locale.ROOT,
-              "  %3d clients: %,10.0f queries/s   p50 %.3f ms   p99 %.3f ms   lost %d   wrong %d%n",
+              "  %3d clients: %,10.0f queries/s   p50 %.3f ms   p99 %.3f ms   lost %d   wrong %d"
+                  + "   server CPU %.1f us/query%n",
               clients,
               r.qps(),
               r.latency().percentileMillis(50),
               r.latency().percentileMillis(99),
               r.lost(),
-              r.wrong());
+              r.wrong(),
+              r.serverCpuMicros());
         }
       }
     }
@@ -118,6 +124,10 @@ public final class DnsBench {
     t.define("in-cluster A queries/s (best)", "q/s", true);
     t.put("k8j", "in-cluster A queries/s (best)", best.qps());
     t.put("coredns", "in-cluster A queries/s (best)", COREDNS_QPS);
+    double implied = 2e6 / best.serverCpuMicros();
+    t.define("q/s implied on 2 dedicated CPUs", "q/s", true);
+    t.put("k8j", "q/s implied on 2 dedicated CPUs", implied);
+    t.put("coredns", "q/s implied on 2 dedicated CPUs", COREDNS_QPS);
     t.print(out);
     out.printf(
         Locale.ROOT,
@@ -144,18 +154,41 @@ public final class DnsBench {
               .start(() -> client(server, query, seed, measuring, stop, answered, lost, wrong, h)));
     }
     Thread.sleep(settings.warmup().toMillis());
+    long cpuBefore = serverCpuNanos();
     long start = System.nanoTime();
     measuring.set(true);
     Thread.sleep(settings.measure().toMillis());
     measuring.set(false);
     long elapsed = System.nanoTime() - start;
+    long serverCpu = serverCpuNanos() - cpuBefore;
     stop.set(true);
     for (Thread t : threads) {
       t.join();
     }
     Histogram all = new Histogram();
     histograms.forEach(all::addAll);
-    return new Round(clients, answered.get() * 1e9 / elapsed, all, lost.get(), wrong.get());
+    return new Round(
+        clients,
+        answered.get() * 1e9 / elapsed,
+        all,
+        lost.get(),
+        wrong.get(),
+        serverCpu / 1e3 / Math.max(1, answered.get()));
+  }
+
+  /**
+   * CPU time of the server's UDP reader threads (user and system), where every in-cluster answer is
+   * computed and sent.
+   */
+  private static long serverCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("dns-udp-")) {
+        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return total;
   }
 
   private static void client(
