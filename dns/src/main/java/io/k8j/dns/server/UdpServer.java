@@ -106,6 +106,8 @@ public final class UdpServer implements AutoCloseable {
           () -> {
             try {
               send(handler.answer(query, true, "udp", start), query, client);
+            } catch (RuntimeException e) {
+              LOG.warn("udp query from {} failed", client, e);
             } finally {
               waitingPermits.release();
             }
