@@ -234,6 +234,100 @@ class SchedulerIT {
     assertThat(eventsOf("theirs")).isEmpty();
   }
 
+  @Test
+  void waitingClaimsBindToALocalVolumeOnTheChosenNode() {
+    create(node("with-disk").build());
+    create(node("without-disk").build());
+    client
+        .storage()
+        .v1()
+        .storageClasses()
+        .resource(
+            new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                .withNewMetadata()
+                .withName("local")
+                .endMetadata()
+                .withProvisioner("kubernetes.io/no-provisioner")
+                .withVolumeBindingMode("WaitForFirstConsumer")
+                .build())
+        .createOr(r -> r.update());
+    client
+        .persistentVolumes()
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+                .withNewMetadata()
+                .withName("disk-1")
+                .endMetadata()
+                .withNewSpec()
+                .withCapacity(
+                    java.util.Map.of(
+                        "storage", new io.fabric8.kubernetes.api.model.Quantity("10Gi")))
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName("local")
+                .withNewLocal()
+                .withPath("/mnt/disk-1")
+                .endLocal()
+                .withNewNodeAffinity()
+                .withNewRequired()
+                .addNewNodeSelectorTerm()
+                .addNewMatchExpression()
+                .withKey("kubernetes.io/hostname")
+                .withOperator("In")
+                .withValues("with-disk")
+                .endMatchExpression()
+                .endNodeSelectorTerm()
+                .endRequired()
+                .endNodeAffinity()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .persistentVolumeClaims()
+        .inNamespace("default")
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("data")
+                .endMetadata()
+                .withNewSpec()
+                .withStorageClassName("local")
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .withRequests(
+                    java.util.Map.of(
+                        "storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")))
+                .endResources()
+                .endSpec()
+                .build())
+        .create();
+    Pod p = pod("db").build();
+    p.getSpec()
+        .setVolumes(
+            List.of(
+                new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                    .withName("data")
+                    .withNewPersistentVolumeClaim()
+                    .withClaimName("data")
+                    .endPersistentVolumeClaim()
+                    .build()));
+    create(p);
+    assertThat(awaitBound("db")).isEqualTo("with-disk");
+    assertThat(
+            client
+                .persistentVolumeClaims()
+                .inNamespace("default")
+                .withName("data")
+                .get()
+                .getSpec()
+                .getVolumeName())
+        .isEqualTo("disk-1");
+    assertThat(
+            client.persistentVolumes().withName("disk-1").get().getSpec().getClaimRef().getName())
+        .isEqualTo("data");
+    client.persistentVolumeClaims().inNamespace("default").withName("data").delete();
+    client.persistentVolumes().withName("disk-1").delete();
+  }
+
   private List<Event> eventsOf(String pod) {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> pod.equals(e.getInvolvedObject().getName()))

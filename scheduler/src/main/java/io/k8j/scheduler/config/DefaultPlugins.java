@@ -21,6 +21,7 @@ public final class DefaultPlugins {
               new PluginRef("NodeAffinity", 2),
               PluginRef.of("NodePorts"),
               new PluginRef("NodeResourcesFit", 1),
+              PluginRef.of("VolumeBinding"),
               new PluginRef("PodTopologySpread", 2),
               new PluginRef("InterPodAffinity", 2),
               PluginRef.of("DefaultPreemption"),
@@ -28,16 +29,4 @@ public final class DefaultPlugins {
               new PluginRef("ImageLocality", 1),
               PluginRef.of("DefaultBinder")),
           List.of());
-
-  /**
-   * Upstream plugins k8j does not have yet; a configuration may disable them (copied from an
-   * upstream example) without failing.
-   */
-  public static final List<String> NOT_IMPLEMENTED =
-      List.of(
-          "VolumeRestrictions",
-          "NodeVolumeLimits",
-          "VolumeBinding",
-          "VolumeZone",
-          "DynamicResources");
 }

@@ -15,6 +15,7 @@ import io.k8j.scheduler.plugins.podtopologyspread.PodTopologySpread;
 import io.k8j.scheduler.plugins.prioritysort.PrioritySort;
 import io.k8j.scheduler.plugins.schedulinggates.SchedulingGates;
 import io.k8j.scheduler.plugins.tainttoleration.TaintToleration;
+import io.k8j.scheduler.plugins.volumebinding.VolumeBinding;
 import java.util.Map;
 
 /** Every in-tree plugin by name: the one place plugins are registered. */
@@ -32,6 +33,7 @@ public final class InTreeRegistry {
         Map.entry(NodePorts.NAME, NodePorts::create),
         Map.entry(Fit.NAME, Fit::create),
         Map.entry(BalancedAllocation.NAME, BalancedAllocation::create),
+        Map.entry(VolumeBinding.NAME, VolumeBinding::create),
         Map.entry(InterPodAffinity.NAME, InterPodAffinity::create),
         Map.entry(PodTopologySpread.NAME, PodTopologySpread::create),
         Map.entry(ImageLocality.NAME, ImageLocality::create),

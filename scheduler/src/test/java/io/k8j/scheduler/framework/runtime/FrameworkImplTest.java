@@ -26,6 +26,7 @@ class FrameworkImplTest {
             "NodeAffinity",
             "NodePorts",
             "NodeResourcesFit",
+            "VolumeBinding",
             "PodTopologySpread",
             "InterPodAffinity");
     assertThat(p.get("Filter"))
@@ -36,8 +37,13 @@ class FrameworkImplTest {
             "NodeAffinity",
             "NodePorts",
             "NodeResourcesFit",
+            "VolumeBinding",
             "PodTopologySpread",
             "InterPodAffinity");
+    assertThat(p.get("Reserve")).containsExactly("VolumeBinding");
+    assertThat(p.get("PreBind")).containsExactly("VolumeBinding");
+    assertThat(p.get("Reserve")).containsExactly("VolumeBinding");
+    assertThat(p.get("PreBind")).containsExactly("VolumeBinding");
     assertThat(p.get("PostFilter")).containsExactly("DefaultPreemption");
     assertThat(p.get("Score"))
         .containsExactly(

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.k8j.scheduler.FakeClusterObjects;
 import io.k8j.scheduler.TestHandle;
 import io.k8j.scheduler.TestObjects;
 import io.k8j.scheduler.cache.Snapshot;
@@ -18,12 +19,9 @@ import io.k8j.scheduler.framework.NodeToStatus;
 import io.k8j.scheduler.framework.PodInfo;
 import io.k8j.scheduler.framework.PodNominator;
 import io.k8j.scheduler.framework.PostFilterResult;
-import io.k8j.scheduler.framework.Selector;
 import io.k8j.scheduler.framework.Status;
 import io.k8j.scheduler.framework.runtime.FrameworkImpl;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DefaultPreemptionTest {
@@ -161,57 +159,8 @@ class DefaultPreemptionTest {
   }
 
   private static ClusterObjects withPdbs(List<PodDisruptionBudget> pdbs) {
-    return new ClusterObjects() {
-      @Override
-      public boolean serves(Kind kind) {
-        return true;
-      }
-
-      @Override
-      public Map<String, String> namespaceLabels(String namespace) {
-        return Map.of();
-      }
-
-      @Override
-      public Set<String> namespacesMatching(Selector selector) {
-        return Set.of();
-      }
-
-      @Override
-      public Pod pod(String namespace, String name) {
-        return null;
-      }
-
-      @Override
-      public io.fabric8.kubernetes.api.model.PersistentVolumeClaim persistentVolumeClaim(
-          String namespace, String name) {
-        return null;
-      }
-
-      @Override
-      public io.fabric8.kubernetes.api.model.PersistentVolume persistentVolume(String name) {
-        return null;
-      }
-
-      @Override
-      public List<io.fabric8.kubernetes.api.model.PersistentVolume> persistentVolumes() {
-        return List.of();
-      }
-
-      @Override
-      public io.fabric8.kubernetes.api.model.storage.StorageClass storageClass(String name) {
-        return null;
-      }
-
-      @Override
-      public List<PodDisruptionBudget> podDisruptionBudgets() {
-        return pdbs;
-      }
-
-      @Override
-      public Selector defaultSelector(PodInfo pod) {
-        return Selector.EVERYTHING;
-      }
-    };
+    FakeClusterObjects o = new FakeClusterObjects();
+    o.pdbs.addAll(pdbs);
+    return o;
   }
 }

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.k8j.scheduler.FakeClusterObjects;
 import io.k8j.scheduler.TestHandle;
 import io.k8j.scheduler.cache.Snapshot;
-import io.k8j.scheduler.framework.ClusterObjects;
 import io.k8j.scheduler.framework.CycleState;
 import io.k8j.scheduler.framework.NodeInfo;
 import io.k8j.scheduler.framework.NodeScores;
@@ -150,62 +150,12 @@ class PodTopologySpreadTest {
   @Test
   void systemDefaultsApplyToPodsOfAServiceOnly() throws Exception {
     Snapshot snap = Snapshot.of(NODES, blue("a1", "a1", "a2"));
-    ClusterObjects byService =
-        new ClusterObjects() {
-          @Override
-          public boolean serves(Kind kind) {
-            return true;
-          }
-
-          @Override
-          public Map<String, String> namespaceLabels(String namespace) {
-            return Map.of();
-          }
-
-          @Override
-          public java.util.Set<String> namespacesMatching(Selector selector) {
-            return java.util.Set.of();
-          }
-
-          @Override
-          public Pod pod(String namespace, String name) {
-            return null;
-          }
-
-          @Override
-          public io.fabric8.kubernetes.api.model.PersistentVolumeClaim persistentVolumeClaim(
-              String namespace, String name) {
-            return null;
-          }
-
-          @Override
-          public io.fabric8.kubernetes.api.model.PersistentVolume persistentVolume(String name) {
-            return null;
-          }
-
-          @Override
-          public List<io.fabric8.kubernetes.api.model.PersistentVolume> persistentVolumes() {
-            return List.of();
-          }
-
-          @Override
-          public io.fabric8.kubernetes.api.model.storage.StorageClass storageClass(String name) {
-            return null;
-          }
-
-          @Override
-          public List<io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget>
-              podDisruptionBudgets() {
-            return List.of();
-          }
-
-          @Override
-          public Selector defaultSelector(PodInfo pod) {
-            return "blue".equals(pod.labels().get("color"))
+    FakeClusterObjects byService = new FakeClusterObjects();
+    byService.defaultSelector =
+        pod ->
+            "blue".equals(pod.labels().get("color"))
                 ? Selector.ofLabels(Map.of("color", "blue"))
                 : Selector.EVERYTHING;
-          }
-        };
     TestHandle h = new TestHandle(snap, byService);
     PodTopologySpread plugin = plugin(h);
     List<NodeInfo> nodes = snap.list();
