@@ -18,6 +18,7 @@ import io.k8j.apiserver.http.SubresourceHandler;
 import io.k8j.apiserver.http.WatchStreamer;
 import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.openapi.OpenApiV3;
+import io.k8j.apiserver.registry.Compactor;
 import io.k8j.apiserver.registry.Leases;
 import io.k8j.apiserver.registry.ResourceDef;
 import io.k8j.apiserver.registry.ResourceLister;
@@ -55,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
   private WatchCaches caches;
   private HttpsServer http;
   private Thread bookmarks;
+  private Compactor compactor;
   private volatile boolean ready;
 
   public ApiServer(Store store, ApiServerOptions options) {
@@ -126,6 +128,8 @@ public final class ApiServer implements AutoCloseable {
         http.port());
     admin.writeKubeconfig(options.kubeconfig(), url(), certs.caPem());
     startBookmarks(registry);
+    compactor = new Compactor(store, options.clock(), options.compactionInterval());
+    compactor.start();
     ready = true;
     LOG.info("API server listening on {} (kubeconfig {})", url(), options.kubeconfig());
   }
@@ -232,6 +236,9 @@ public final class ApiServer implements AutoCloseable {
     ready = false;
     if (bookmarks != null) {
       bookmarks.interrupt();
+    }
+    if (compactor != null) {
+      compactor.close();
     }
     if (caches != null) {
       caches.close();

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param maxInFlight the most non-watch requests served at once; more get 429
  * @param advertiseAddress the address the {@code kubernetes} Service's endpoints point at
  * @param bookmarkInterval how often idle watches that asked for bookmarks get one
+ * @param compactionInterval how often the store's history is compacted (and how much is kept)
  */
 public record ApiServerOptions(
     String bindAddress,
@@ -23,12 +24,13 @@ public record ApiServerOptions(
     int maxInFlight,
     String advertiseAddress,
     Duration bookmarkInterval,
+    Duration compactionInterval,
     Clock clock) {
 
   public static final int DEFAULT_SECURE_PORT = 6443;
   public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
 
-  /** The defaults: 0.0.0.0:6443, 10.43.0.0/16, 400 requests in flight. */
+  /** The defaults: 0.0.0.0:6443, 10.43.0.0/16, 400 requests in flight, compaction every 5 min. */
   public static ApiServerOptions defaults(Path dataDir) {
     return new ApiServerOptions(
         "0.0.0.0",
@@ -38,6 +40,7 @@ public record ApiServerOptions(
         400,
         "127.0.0.1",
         Duration.ofSeconds(10),
+        Duration.ofMinutes(5),
         Clock.SYSTEM);
   }
 
@@ -50,6 +53,7 @@ public record ApiServerOptions(
         maxInFlight,
         advertiseAddress,
         bookmarkInterval,
+        compactionInterval,
         clock);
   }
 
@@ -62,6 +66,7 @@ public record ApiServerOptions(
         maxInFlight,
         advertiseAddress,
         bookmarkInterval,
+        compactionInterval,
         clock);
   }
 
@@ -74,12 +79,60 @@ public record ApiServerOptions(
         n,
         advertiseAddress,
         bookmarkInterval,
+        compactionInterval,
         clock);
   }
 
   public ApiServerOptions withBookmarkInterval(Duration d) {
     return new ApiServerOptions(
-        bindAddress, securePort, dataDir, serviceCidr, maxInFlight, advertiseAddress, d, clock);
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        d,
+        compactionInterval,
+        clock);
+  }
+
+  public ApiServerOptions withCompactionInterval(Duration d) {
+    return new ApiServerOptions(
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        d,
+        clock);
+  }
+
+  public ApiServerOptions withServiceCidr(String cidr) {
+    return new ApiServerOptions(
+        bindAddress,
+        securePort,
+        dataDir,
+        cidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        compactionInterval,
+        clock);
+  }
+
+  public ApiServerOptions withAdvertiseAddress(String address) {
+    return new ApiServerOptions(
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        address,
+        bookmarkInterval,
+        compactionInterval,
+        clock);
   }
 
   /** The admin kubeconfig the server writes. */

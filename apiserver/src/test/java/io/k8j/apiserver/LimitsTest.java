@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** In-flight limit, request timeouts, bookmarks and metrics, on a server allowing 1 request. */
+/**
+ * In-flight limit, request timeouts, bookmarks, metrics and compaction, on a server allowing one
+ * request at a time and compacting every half second.
+ */
 class LimitsTest {
   static TestApiServer server;
   static ApiClient api;
@@ -25,7 +28,8 @@ class LimitsTest {
                 .withPort(0)
                 .withBindAddress("127.0.0.1")
                 .withMaxInFlight(1)
-                .withBookmarkInterval(Duration.ofMillis(300)));
+                .withBookmarkInterval(Duration.ofMillis(300))
+                .withCompactionInterval(Duration.ofMillis(500)));
     api = new ApiClient(server.kubeconfig());
   }
 
@@ -114,6 +118,43 @@ class LimitsTest {
               assertThat(metrics).contains("apiserver_request_duration_seconds_bucket");
               assertThat(metrics).contains("apiserver_registered_watchers");
             });
+  }
+
+  @Test
+  void historyIsCompactedSoOldExactListsAreGoneButTheCacheStillServesWatches() throws Exception {
+    String rv =
+        api.get("/api/v1/namespaces/default/configmaps")
+            .json()
+            .path("metadata")
+            .path("resourceVersion")
+            .asText();
+    api.post("/api/v1/namespaces/default/configmaps", ApiServerTest.configMap("after-rv"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              ApiClient.Response r =
+                  api.get(
+                      "/api/v1/namespaces/default/configmaps?resourceVersionMatch=Exact&resourceVersion="
+                          + rv);
+              assertThat(r.code()).isEqualTo(410);
+              assertThat(r.json().path("reason").asText()).isEqualTo("Expired");
+            });
+    try (WatchTest.Events w =
+        eventsOf(api, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + rv)) {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  w.events.stream()
+                      .anyMatch(
+                          e ->
+                              e.path("object")
+                                  .path("metadata")
+                                  .path("name")
+                                  .asText()
+                                  .equals("after-rv")));
+    }
   }
 
   static WatchTest.Events eventsOf(ApiClient client, String path) throws Exception {
