@@ -27,4 +27,11 @@ public interface DynamicClient {
   /** Applies a JSON merge patch; null if the object was not there. */
   GenericKubernetesResource patch(
       ApiResource resource, String namespace, String name, String mergePatch);
+
+  /**
+   * Applies a JSON patch (RFC 6902), whose {@code test} operations make it conditional; null if the
+   * object was not there.
+   */
+  GenericKubernetesResource jsonPatch(
+      ApiResource resource, String namespace, String name, String jsonPatch);
 }

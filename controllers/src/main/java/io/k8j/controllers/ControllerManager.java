@@ -11,6 +11,7 @@ import io.k8j.client.leaderelection.ClientLeaseLock;
 import io.k8j.client.leaderelection.LeaderElectionConfig;
 import io.k8j.client.leaderelection.LeaderElector;
 import io.k8j.controllers.deployment.DeploymentController;
+import io.k8j.controllers.garbagecollector.GarbageCollector;
 import io.k8j.controllers.replicaset.ReplicaSetController;
 import io.k8j.controllers.replicaset.ReplicaSetKind;
 import java.util.ArrayList;
@@ -98,6 +99,18 @@ public final class ControllerManager implements AutoCloseable {
                   c.options().clock());
           d.start(c.options().concurrentDeploymentSyncs());
           return d;
+        });
+    m.put(
+        "garbage-collector-controller",
+        c -> {
+          var gc =
+              new GarbageCollector(
+                  c.informers(),
+                  c.dynamic(),
+                  c.options().clock(),
+                  c.options().garbageCollectorResyncPeriod());
+          gc.start(c.options().concurrentGcSyncs());
+          return gc;
         });
     return m;
   }

@@ -14,13 +14,11 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.k8j.controllers.shared.PodStatuses;
 import io.k8j.testing.cluster.TestApiServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,15 +89,7 @@ class DeploymentIT {
   }
 
   static String kubectl(String... args) throws IOException, InterruptedException {
-    List<String> cmd =
-        new java.util.ArrayList<>(
-            List.of("/usr/bin/kubectl", "--kubeconfig", api.kubeconfig().toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", args) + ":\n" + out).isZero();
-    return out;
+    return Kubectl.run(api, args);
   }
 
   private static List<Pod> readyPods(String app) {

@@ -96,9 +96,18 @@ public final class ClientDynamicClient implements DynamicClient {
   @Override
   public GenericKubernetesResource patch(
       ApiResource resource, String namespace, String name, String mergePatch) {
-    RawApi.Response r =
-        raw.send(
-            "PATCH", resource.path(namespace, name), "application/merge-patch+json", mergePatch);
+    return send(resource, namespace, name, "application/merge-patch+json", mergePatch);
+  }
+
+  @Override
+  public GenericKubernetesResource jsonPatch(
+      ApiResource resource, String namespace, String name, String jsonPatch) {
+    return send(resource, namespace, name, "application/json-patch+json", jsonPatch);
+  }
+
+  private GenericKubernetesResource send(
+      ApiResource resource, String namespace, String name, String contentType, String patch) {
+    RawApi.Response r = raw.send("PATCH", resource.path(namespace, name), contentType, patch);
     return r.code() == 404
         ? null
         : DeepCopy.serialization().unmarshal(r.body(), GenericKubernetesResource.class);

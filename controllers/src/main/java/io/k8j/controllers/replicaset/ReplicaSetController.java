@@ -400,6 +400,9 @@ public final class ReplicaSetController implements AutoCloseable {
     try {
       writer.updateStatus(kind.original(next));
     } catch (RuntimeException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return;
+      }
       if (!ApiErrors.isConflict(e)) {
         throw e;
       }
