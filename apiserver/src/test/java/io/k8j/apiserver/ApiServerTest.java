@@ -216,6 +216,21 @@ class ApiServerTest {
   }
 
   @Test
+  void anObjectOver1point5MiBIs413EvenUnder3MiBOfBody() throws Exception {
+    ObjectNode ev =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"big\"},"
+                    + "\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"p\"}}");
+    ev.put("message", "m".repeat(2 * 1024 * 1024));
+    var r = api.post("/api/v1/namespaces/default/events", ev);
+    assertThat(r.code()).isEqualTo(413);
+    assertThat(r.json().path("message").asText())
+        .isEqualTo("Request entity too large: limit is 1572864");
+    assertThat(api.get("/api/v1/namespaces/default/events/big").code()).isEqualTo(404);
+  }
+
+  @Test
   void strictFieldValidationRejectsUnknownFieldsAndWarnWarns() throws Exception {
     ObjectNode cm = configMap("strict");
     cm.put("spec", 1);
