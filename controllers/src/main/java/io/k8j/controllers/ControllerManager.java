@@ -12,6 +12,7 @@ import io.k8j.client.leaderelection.LeaderElectionConfig;
 import io.k8j.client.leaderelection.LeaderElector;
 import io.k8j.controllers.deployment.DeploymentController;
 import io.k8j.controllers.garbagecollector.GarbageCollector;
+import io.k8j.controllers.namespace.NamespaceController;
 import io.k8j.controllers.replicaset.ReplicaSetController;
 import io.k8j.controllers.replicaset.ReplicaSetKind;
 import java.util.ArrayList;
@@ -111,6 +112,20 @@ public final class ControllerManager implements AutoCloseable {
                   c.options().garbageCollectorResyncPeriod());
           gc.start(c.options().concurrentGcSyncs());
           return gc;
+        });
+    m.put(
+        "namespace-controller",
+        c -> {
+          var ns =
+              new NamespaceController(
+                  c.informers(),
+                  c.writer(),
+                  c.writer(),
+                  c.dynamic(),
+                  c.options().clock(),
+                  c.options().namespaceSyncPeriod());
+          ns.start(c.options().concurrentNamespaceSyncs());
+          return ns;
         });
     return m;
   }
