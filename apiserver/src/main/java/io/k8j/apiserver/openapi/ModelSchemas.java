@@ -141,6 +141,9 @@ public final class ModelSchemas {
         }
       } else if (c.isEnum() || Number.class.isAssignableFrom(c)) {
         ok = true;
+      } else if (java.time.temporal.TemporalAccessor.class.isAssignableFrom(c)) {
+        // a MicroTime such as a Lease's acquireTime: the model types it as ZonedDateTime
+        ok = v.isTextual();
       } else {
         ok = v.isObject();
         if (ok) {
