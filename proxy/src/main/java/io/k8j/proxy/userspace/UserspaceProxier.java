@@ -80,10 +80,22 @@ public final class UserspaceProxier implements Proxier {
   private final Map<ListenKey, Route> routes = new HashMap<>();
   private final Map<ListenKey, String> failures = new TreeMap<>();
   private final Map<Route, RoundRobin> balancers = new HashMap<>();
+  private final List<EventLoop> loops = new ArrayList<>();
   private ProxyState applied = ProxyState.EMPTY;
 
   public UserspaceProxier(Config cfg) {
     this.cfg = cfg;
+  }
+
+  /** The event loops TCP connections are spread over: one per two cores, at least one. */
+  private List<EventLoop> loops() {
+    if (loops.isEmpty()) {
+      int n = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors() / 2));
+      for (int i = 0; i < n; i++) {
+        loops.add(new EventLoop("proxy-loop-" + i));
+      }
+    }
+    return loops;
   }
 
   @Override
@@ -194,7 +206,7 @@ public final class UserspaceProxier implements Proxier {
   private Listener open(ListenKey key, RoundRobin rr) throws IOException {
     InetSocketAddress addr = new InetSocketAddress(InetAddress.getByName(key.ip()), key.port());
     return key.protocol().equals("TCP")
-        ? TcpListener.open(addr, rr, cfg.connectTimeout())
+        ? TcpListener.open(addr, rr, loops(), cfg.connectTimeout())
         : UdpListener.open(addr, rr, cfg.udpIdleTimeout());
   }
 
@@ -217,6 +229,8 @@ public final class UserspaceProxier implements Proxier {
   public synchronized void close() {
     listeners.values().forEach(Listener::close);
     listeners.clear();
+    loops.forEach(EventLoop::close);
+    loops.clear();
     routes.clear();
     balancers.clear();
     failures.clear();
