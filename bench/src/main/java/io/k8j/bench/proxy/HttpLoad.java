@@ -1,0 +1,242 @@
+package io.k8j.bench.proxy;
+
+import io.k8j.bench.Histogram;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The two ends of the benchmark, each run as its own JVM (inside a network namespace for the kernel
+ * mode): {@code serve IP PORT}, a small HTTP/1.1 server answering every request with a 2-byte body;
+ * and {@code load IP PORT CONNECTIONS WARMUP_MS MEASURE_MS keepalive|close}, which sends requests
+ * back to back on each connection (or one per new connection) and prints {@code requests N seconds
+ * S p50 MS p99 MS errors N}.
+ */
+public final class HttpLoad {
+  private static final byte[] RESPONSE =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+          .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE_RESPONSE =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private HttpLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "serve" -> serve(args[1], Integer.parseInt(args[2]));
+      case "load" -> {
+        Result r =
+            load(
+                args[1],
+                Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]),
+                Long.parseLong(args[4]),
+                Long.parseLong(args[5]),
+                args[6].equals("keepalive"));
+        System.out.println(r.line());
+      }
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  /** One load run's figures. */
+  public record Result(
+      long requests, double seconds, double p50Millis, double p99Millis, long errors) {
+    public double perSecond() {
+      return requests / seconds;
+    }
+
+    String line() {
+      return String.format(
+          Locale.ROOT,
+          "requests %d seconds %.3f p50 %.4f p99 %.4f errors %d",
+          requests,
+          seconds,
+          p50Millis,
+          p99Millis,
+          errors);
+    }
+
+    static Result parse(String line) {
+      String[] f = line.trim().split(" ");
+      return new Result(
+          Long.parseLong(f[1]),
+          Double.parseDouble(f[3]),
+          Double.parseDouble(f[5]),
+          Double.parseDouble(f[7]),
+          Long.parseLong(f[9]));
+    }
+  }
+
+  static void serve(String ip, int port) throws IOException {
+    try (ServerSocket server = new ServerSocket()) {
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(InetAddress.getByName(ip), port), 1024);
+      System.out.println("ready");
+      System.out.flush();
+      while (true) {
+        Socket s = server.accept();
+        Thread.ofVirtual().start(() -> answer(s));
+      }
+    }
+  }
+
+  private static void answer(Socket s) {
+    try (s) {
+      s.setTcpNoDelay(true);
+      InputStream in = new BufferedInputStream(s.getInputStream(), 4096);
+      OutputStream out = s.getOutputStream();
+      while (true) {
+        boolean close = readHead(in);
+        out.write(close ? CLOSE_RESPONSE : RESPONSE);
+        out.flush();
+        if (close) {
+          // let the client close first, so that TIME_WAIT stays with it
+          while (in.read() >= 0) {
+            // until the client's FIN
+          }
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // the client went away
+    }
+  }
+
+  /** Reads a request head; true if it asks to close the connection. */
+  private static boolean readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int state = 0;
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException();
+      }
+      head.append((char) b);
+      if (b == '\r') {
+        state = state == 2 ? 3 : 1;
+      } else if (b == '\n' && (state == 1 || state == 3)) {
+        state++;
+      } else {
+        state = 0;
+      }
+    }
+    return head.indexOf("Connection: close") >= 0;
+  }
+
+  /** Runs the load from this JVM. */
+  static Result load(
+      String ip, int port, int connections, long warmupMs, long measureMs, boolean keepAlive)
+      throws InterruptedException {
+    InetSocketAddress target = new InetSocketAddress(ip, port);
+    AtomicBoolean measuring = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong errors = new AtomicLong();
+    List<Histogram> histograms = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      Histogram h = new Histogram();
+      histograms.add(h);
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (!stop.get()) {
+                      try {
+                        if (keepAlive) {
+                          keepAlive(target, h, measuring, stop);
+                        } else {
+                          oneConnection(target, h, measuring);
+                        }
+                      } catch (IOException e) {
+                        if (measuring.get()) {
+                          errors.incrementAndGet();
+                        }
+                      }
+                    }
+                  }));
+    }
+    Thread.sleep(warmupMs);
+    measuring.set(true);
+    long start = System.nanoTime();
+    Thread.sleep(measureMs);
+    measuring.set(false);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(5000);
+    }
+    Histogram all = new Histogram();
+    histograms.forEach(all::addAll);
+    return new Result(
+        all.count(), seconds, all.percentileMillis(50), all.percentileMillis(99), errors.get());
+  }
+
+  private static final byte[] REQUEST =
+      "GET / HTTP/1.1\r\nHost: bench\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE_REQUEST =
+      "GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private static void keepAlive(
+      InetSocketAddress target, Histogram h, AtomicBoolean measuring, AtomicBoolean stop)
+      throws IOException {
+    try (Socket s = new Socket()) {
+      s.setTcpNoDelay(true);
+      s.connect(target, 2000);
+      s.setSoTimeout(5000);
+      InputStream in = new BufferedInputStream(s.getInputStream(), 4096);
+      OutputStream out = s.getOutputStream();
+      byte[] buf = new byte[RESPONSE.length];
+      while (!stop.get()) {
+        long t0 = System.nanoTime();
+        out.write(REQUEST);
+        out.flush();
+        readFully(in, buf, RESPONSE.length);
+        if (measuring.get()) {
+          h.record(System.nanoTime() - t0);
+        }
+      }
+    }
+  }
+
+  private static void oneConnection(InetSocketAddress target, Histogram h, AtomicBoolean measuring)
+      throws IOException {
+    long t0 = System.nanoTime();
+    try (Socket s = new Socket()) {
+      s.setTcpNoDelay(true);
+      s.connect(target, 2000);
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(CLOSE_REQUEST);
+      byte[] buf = new byte[CLOSE_RESPONSE.length];
+      readFully(s.getInputStream(), buf, CLOSE_RESPONSE.length);
+    }
+    if (measuring.get()) {
+      h.record(System.nanoTime() - t0);
+    }
+  }
+
+  private static void readFully(InputStream in, byte[] buf, int n) throws IOException {
+    int off = 0;
+    while (off < n) {
+      int r = in.read(buf, off, n - off);
+      if (r < 0) {
+        throw new EOFException();
+      }
+      off += r;
+    }
+  }
+}
