@@ -1,5 +1,6 @@
 package io.k8j.cli;
 
+import io.k8j.kubelet.RuntimeKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,37 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "ADDRESS",
       description = "The address the API server listens on (default: ${DEFAULT-VALUE}).")
   String bindAddress = "0.0.0.0";
+
+  @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      description = "This node's name (default: the host name, ${DEFAULT-VALUE}).")
+  String nodeName = HostNames.localName();
+
+  @Option(
+      names = "--node-ip",
+      paramLabel = "IP",
+      description = "This node's address (default: detected).")
+  String nodeIp;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "KIND",
+      description =
+          "How pods run: ${COMPLETION-CANDIDATES} (default: CRI when containerd and runc are"
+              + " installed, else PROCESS).")
+  RuntimeKind runtime;
+
+  @Option(
+      names = "--container-runtime-endpoint",
+      paramLabel = "SOCKET",
+      description = "An existing containerd socket to use instead of starting containerd.")
+  Path containerRuntimeEndpoint;
+
+  @Option(
+      names = "--disable-agent",
+      description = "Run only the control plane: no kubelet and no proxy on this machine.")
+  boolean disableAgent;
 
   static boolean isRunning() {
     return running;

@@ -1,17 +1,36 @@
 package io.k8j.cli;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.k8j.apiserver.ApiServer;
 import io.k8j.apiserver.ApiServerOptions;
+import io.k8j.controllers.ControllerManager;
+import io.k8j.controllers.ControllerManagerOptions;
+import io.k8j.kubelet.Kubelet;
+import io.k8j.kubelet.KubeletOptions;
+import io.k8j.kubelet.RuntimeKind;
+import io.k8j.proxy.ProxyOptions;
+import io.k8j.proxy.ServiceProxy;
+import io.k8j.scheduler.Scheduler;
+import io.k8j.scheduler.SchedulerOptions;
 import io.k8j.store.Store;
 import io.k8j.store.embedded.EmbeddedStore;
 import io.k8j.store.etcd.EtcdStore;
 import io.k8j.store.etcd.EtcdStoreConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The parts of a running server, started in order and closed in the reverse order. */
+/**
+ * The parts of a running server, started in order (store, API server, controller manager,
+ * scheduler, then the node: kubelet and proxy) and closed in the reverse order. Every part after
+ * the API server is its client, never the store's.
+ */
 final class ServerComponents implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerComponents.class);
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -29,15 +48,53 @@ final class ServerComponents implements AutoCloseable {
                       .withPort(cmd.httpsPort)));
       api.start();
       LOG.info("API server ready at {}", api.url());
+      Path kubeconfig = cmd.dataDir.resolve("admin.kubeconfig").toAbsolutePath();
+
+      ControllerManager controllers =
+          c.add(new ControllerManager(c.client(kubeconfig), ControllerManagerOptions.defaults()));
+      controllers.start();
+      Scheduler scheduler = c.add(new Scheduler(c.client(kubeconfig), SchedulerOptions.defaults()));
+      scheduler.start();
+
+      if (!cmd.disableAgent) {
+        c.startNode(cmd, kubeconfig);
+      }
       System.out.printf(
           "%nk8j: the cluster's API server is at %s%n"
-              + "k8j: to use it:  export KUBECONFIG=%s && kubectl get namespaces%n%n",
-          api.url(), cmd.dataDir.resolve("admin.kubeconfig").toAbsolutePath());
+              + "k8j: to use it:  export KUBECONFIG=%s && kubectl get nodes%n%n",
+          api.url(), kubeconfig);
       return c;
     } catch (Exception | Error e) {
       c.close();
       throw e;
     }
+  }
+
+  private void startNode(ServerCommand cmd, Path kubeconfig) throws Exception {
+    RuntimeKind.Choice runtime =
+        cmd.runtime == null
+            ? RuntimeKind.detect()
+            : new RuntimeKind.Choice(cmd.runtime, "asked for with --runtime");
+    LOG.info("node {}: runtime {} ({})", cmd.nodeName, runtime.kind(), runtime.reason());
+    KubeletOptions.Builder kubelet =
+        KubeletOptions.builder(cmd.nodeName, cmd.dataDir).runtime(runtime.kind());
+    if (cmd.containerRuntimeEndpoint != null) {
+      kubelet.containerdSocket(cmd.containerRuntimeEndpoint);
+    }
+    if (cmd.nodeIp != null) {
+      kubelet.nodeIp(cmd.nodeIp);
+    }
+    Kubelet k = add(new Kubelet(client(kubeconfig), kubelet.build()));
+    k.start();
+    List<String> addresses = cmd.nodeIp == null ? List.of() : List.of(cmd.nodeIp);
+    ServiceProxy proxy =
+        add(new ServiceProxy(client(kubeconfig), ProxyOptions.defaults(cmd.nodeName, addresses)));
+    proxy.start();
+  }
+
+  private KubernetesClient client(Path kubeconfig) throws Exception {
+    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    return add(new KubernetesClientBuilder().withConfig(config).build());
   }
 
   private static Store openStore(ServerCommand cmd) {
