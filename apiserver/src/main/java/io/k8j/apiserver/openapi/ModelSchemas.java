@@ -60,6 +60,17 @@ public final class ModelSchemas {
         });
   }
 
+  /** Whether this type holds one JSON value: a string, number, boolean, enum or timestamp. */
+  static boolean leaf(JavaType t) {
+    Class<?> c = t.getRawClass();
+    return c.isPrimitive()
+        || c == String.class
+        || c == Boolean.class
+        || Number.class.isAssignableFrom(c)
+        || c.isEnum()
+        || java.time.temporal.TemporalAccessor.class.isAssignableFrom(c);
+  }
+
   /** Whether values of this type are taken as they come (free-form, int-or-string, quantities). */
   static boolean opaque(JavaType t) {
     Class<?> c = t.getRawClass();
@@ -72,6 +83,7 @@ public final class ModelSchemas {
         || n.endsWith(".Quantity")
         || n.endsWith(".IntOrString")
         || n.endsWith(".RawExtension")
+        || n.endsWith(".FieldsV1")
         || n.endsWith(".MicroTime")
         || n.endsWith(".Duration")
         || n.endsWith(".JSONSchemaPropsOrBool")
