@@ -155,6 +155,16 @@ public final class SchedulerBench {
   }
 
   public List<Figures> run() throws Exception {
+    out.println("warming up (basic, 200 nodes, 2000 pods; not counted) ...");
+    new SchedulerBench(
+            new Settings(
+                new int[] {200},
+                2000,
+                settings.creators(),
+                List.of(Scenario.BASIC),
+                List.of(Mode.CONCURRENT)),
+            out)
+        .runOne(Scenario.BASIC, Mode.CONCURRENT, 200);
     List<Figures> all = new ArrayList<>();
     for (Scenario sc : settings.scenarios()) {
       for (int n : settings.nodeCounts()) {

@@ -21,10 +21,18 @@ public record AffinityTerm(
       ns = term.getNamespaces() == null ? Set.of() : Set.copyOf(term.getNamespaces());
     }
     return new AffinityTerm(
-        ns,
-        Selector.of(term.getLabelSelector()),
-        term.getTopologyKey(),
-        Selector.of(term.getNamespaceSelector()));
+            ns,
+            Selector.of(term.getLabelSelector()),
+            term.getTopologyKey(),
+            Selector.of(term.getNamespaceSelector()))
+        .interned();
+  }
+
+  private static final Interner<AffinityTerm> TERMS = new Interner<>(10_000);
+
+  /** The canonical instance of this term, shared by every pod with an equal one. */
+  public AffinityTerm interned() {
+    return TERMS.intern(this);
   }
 
   /**
@@ -32,10 +40,12 @@ public record AffinityTerm(
    * selector is matched against them).
    */
   public boolean matches(PodInfo pod, Map<String, String> nsLabels) {
-    if (namespaces.contains(pod.namespace()) || namespaceSelector.matches(nsLabels)) {
-      return selector.matches(pod.labels());
-    }
-    return false;
+    return namespaceMatches(pod, nsLabels) && selector.matches(pod.labels());
+  }
+
+  /** The namespace half of {@link #matches}. */
+  public boolean namespaceMatches(PodInfo pod, Map<String, String> nsLabels) {
+    return namespaces.contains(pod.namespace()) || namespaceSelector.matches(nsLabels);
   }
 
   /** The same term with the namespaces its selector picks added, and the selector dropped. */

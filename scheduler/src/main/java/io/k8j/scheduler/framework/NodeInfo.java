@@ -28,6 +28,7 @@ public final class NodeInfo {
   private HostPortUsage usedPorts;
   private Resource requested;
   private Resource nonZeroRequested;
+  private int podsWithScoringTerms;
   private long generation;
 
   public NodeInfo() {
@@ -63,6 +64,7 @@ public final class NodeInfo {
     usedPorts = o.usedPorts.copy();
     requested = o.requested.copy();
     nonZeroRequested = o.nonZeroRequested.copy();
+    podsWithScoringTerms = o.podsWithScoringTerms;
     generation = o.generation;
   }
 
@@ -88,6 +90,7 @@ public final class NodeInfo {
     usedPorts = fresh.usedPorts;
     requested = fresh.requested;
     nonZeroRequested = fresh.nonZeroRequested;
+    podsWithScoringTerms = fresh.podsWithScoringTerms;
     generation = fresh.generation;
   }
 
@@ -156,6 +159,11 @@ public final class NodeInfo {
     return podsWithRequiredAntiAffinity;
   }
 
+  /** How many pods here have terms that score other pods ({@link PodInfo#hasScoringTerms}). */
+  public int podsWithScoringTerms() {
+    return podsWithScoringTerms;
+  }
+
   public HostPortUsage usedPorts() {
     return usedPorts;
   }
@@ -186,6 +194,9 @@ public final class NodeInfo {
     if (!p.requiredAntiAffinityTerms().isEmpty()) {
       podsWithRequiredAntiAffinity.add(p);
     }
+    if (p.hasScoringTerms()) {
+      podsWithScoringTerms++;
+    }
     requested.add(p.requests());
     nonZeroRequested.add(p.nonZeroRequests());
     for (PodInfo.HostPort hp : p.hostPorts()) {
@@ -207,6 +218,9 @@ public final class NodeInfo {
       return false;
     }
     removeByUid(podsWithAffinity, uid);
+    if (existing.hasScoringTerms()) {
+      podsWithScoringTerms--;
+    }
     removeByUid(podsWithRequiredAntiAffinity, uid);
     requested.subtract(existing.requests());
     nonZeroRequested.subtract(existing.nonZeroRequests());

@@ -18,6 +18,9 @@ public final class PodInfo {
   /** A host port a container asks for. */
   public record HostPort(String ip, String protocol, int port) {}
 
+  /** Pods of one workload share one label set, so a cycle can match it once for all of them. */
+  private static final Interner<Map<String, String>> LABELS = new Interner<>(50_000);
+
   private final Pod pod;
   private final String namespace;
   private final String name;
@@ -36,10 +39,14 @@ public final class PodInfo {
 
   private PodInfo(Pod pod, int priority) {
     this.pod = pod;
-    this.namespace = pod.getMetadata().getNamespace();
+    this.namespace =
+        pod.getMetadata().getNamespace() == null ? null : pod.getMetadata().getNamespace().intern();
     this.name = pod.getMetadata().getName();
     this.uid = pod.getMetadata().getUid();
-    this.labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    this.labels =
+        pod.getMetadata().getLabels() == null
+            ? Map.of()
+            : LABELS.intern(Map.copyOf(pod.getMetadata().getLabels()));
     this.priority = priority;
     this.requests = PodRequests.of(pod, false);
     this.nonZeroRequests = PodRequests.of(pod, true);
@@ -193,6 +200,7 @@ public final class PodInfo {
     return namespace + "/" + name;
   }
 
+  /** The pod's labels; pods with equal labels share one instance. */
   public Map<String, String> labels() {
     return labels;
   }
@@ -230,6 +238,16 @@ public final class PodInfo {
   public boolean hasAffinity() {
     return !requiredAffinityTerms.isEmpty()
         || !requiredAntiAffinityTerms.isEmpty()
+        || !preferredAffinityTerms.isEmpty()
+        || !preferredAntiAffinityTerms.isEmpty();
+  }
+
+  /**
+   * Whether the pod has terms that score other pods: required affinity or preferred (anti-)affinity
+   * (required anti-affinity only filters).
+   */
+  public boolean hasScoringTerms() {
+    return !requiredAffinityTerms.isEmpty()
         || !preferredAffinityTerms.isEmpty()
         || !preferredAntiAffinityTerms.isEmpty();
   }

@@ -123,6 +123,16 @@ public final class Selector {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof Selector s && s.nothing == nothing && s.requirements.equals(requirements);
+  }
+
+  @Override
+  public int hashCode() {
+    return requirements.hashCode() * 31 + (nothing ? 1 : 0);
+  }
+
+  @Override
   public String toString() {
     return nothing ? "<nothing>" : requirements.toString();
   }

@@ -23,6 +23,7 @@ import io.k8j.scheduler.framework.StateKey;
 import io.k8j.scheduler.framework.Status;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,10 +159,11 @@ public final class InterPodAffinity
 
   private TopologyCounts existingAntiAffinityCounts(PodInfo pod, Map<String, String> nsLabels) {
     TopologyCounts counts = new TopologyCounts();
+    TermMemo memo = new TermMemo(pod, nsLabels);
     for (NodeInfo n : handle.snapshot().havePodsWithRequiredAntiAffinity()) {
       for (PodInfo existing : n.podsWithRequiredAntiAffinity()) {
         for (AffinityTerm t : existing.requiredAntiAffinityTerms()) {
-          if (t.matches(pod, nsLabels)) {
+          if (memo.selects(t)) {
             counts.addForNode(n.labels(), t.topologyKey(), 1);
           }
         }
@@ -170,46 +172,87 @@ public final class InterPodAffinity
     return counts;
   }
 
+  /**
+   * Counts the placed pods the incoming pod's required terms select, per topology pair. Pods of one
+   * workload share their label set, so each term is matched once per label set.
+   */
   private void incomingCounts(PreFilterState s) {
-    List<NodeInfo> nodes = handle.snapshot().list();
-    TopologyCounts[] affinity = new TopologyCounts[nodes.size()];
-    TopologyCounts[] anti = new TopologyCounts[nodes.size()];
-    handle
-        .parallelizer()
-        .until(
-            nodes.size(),
-            i -> {
-              NodeInfo n = nodes.get(i);
-              TopologyCounts a = null;
-              TopologyCounts aa = null;
-              for (PodInfo existing : n.pods()) {
-                if (matchesAll(s.affinityTerms, existing)) {
-                  if (a == null) {
-                    a = new TopologyCounts();
-                  }
-                  for (AffinityTerm t : s.affinityTerms) {
-                    a.addForNode(n.labels(), t.topologyKey(), 1);
-                  }
-                }
-                for (AffinityTerm t : s.antiAffinityTerms) {
-                  if (t.matches(existing, Map.of())) {
-                    if (aa == null) {
-                      aa = new TopologyCounts();
-                    }
-                    aa.addForNode(n.labels(), t.topologyKey(), 1);
-                  }
-                }
-              }
-              affinity[i] = a;
-              anti[i] = aa;
-            });
-    for (int i = 0; i < nodes.size(); i++) {
-      if (affinity[i] != null) {
-        s.affinityCounts.merge(affinity[i]);
+    LabelMemo affinity = new LabelMemo(s.affinityTerms);
+    List<LabelMemo> anti = new ArrayList<>(s.antiAffinityTerms.size());
+    for (AffinityTerm t : s.antiAffinityTerms) {
+      anti.add(new LabelMemo(List.of(t)));
+    }
+    for (NodeInfo n : handle.snapshot().list()) {
+      for (PodInfo existing : n.pods()) {
+        if (!s.affinityTerms.isEmpty() && affinity.selectsAll(existing)) {
+          for (AffinityTerm t : s.affinityTerms) {
+            s.affinityCounts.addForNode(n.labels(), t.topologyKey(), 1);
+          }
+        }
+        for (int i = 0; i < anti.size(); i++) {
+          if (anti.get(i).selectsAll(existing)) {
+            s.antiAffinityCounts.addForNode(
+                n.labels(), s.antiAffinityTerms.get(i).topologyKey(), 1);
+          }
+        }
       }
-      if (anti[i] != null) {
-        s.antiAffinityCounts.merge(anti[i]);
+    }
+  }
+
+  /** Whether terms of placed pods select one given pod, remembered per (shared) term. */
+  private static final class TermMemo {
+    private final PodInfo pod;
+    private final Map<String, String> nsLabels;
+    private final IdentityHashMap<AffinityTerm, Boolean> seen = new IdentityHashMap<>();
+
+    TermMemo(PodInfo pod, Map<String, String> nsLabels) {
+      this.pod = pod;
+      this.nsLabels = nsLabels;
+    }
+
+    boolean selects(AffinityTerm t) {
+      Boolean m = seen.get(t);
+      if (m == null) {
+        m = t.matches(pod, nsLabels);
+        seen.put(t, m);
       }
+      return m;
+    }
+  }
+
+  /**
+   * Whether all of some terms (with namespaces resolved) select a placed pod, remembered per
+   * (shared) label set; the namespace is checked per pod.
+   */
+  private static final class LabelMemo {
+    private final List<AffinityTerm> terms;
+    private final IdentityHashMap<Map<String, String>, Boolean> seen = new IdentityHashMap<>();
+
+    LabelMemo(List<AffinityTerm> terms) {
+      this.terms = terms;
+    }
+
+    boolean selectsAll(PodInfo p) {
+      if (terms.isEmpty()) {
+        return false;
+      }
+      for (AffinityTerm t : terms) {
+        if (!t.namespaceMatches(p, Map.of())) {
+          return false;
+        }
+      }
+      Boolean m = seen.get(p.labels());
+      if (m == null) {
+        m = true;
+        for (AffinityTerm t : terms) {
+          if (!t.selector().matches(p.labels())) {
+            m = false;
+            break;
+          }
+        }
+        seen.put(p.labels(), m);
+      }
+      return m;
     }
   }
 
@@ -324,30 +367,51 @@ public final class InterPodAffinity
     List<AffinityTerm.Weighted> preferred = mergeWeighted(pod.preferredAffinityTerms());
     List<AffinityTerm.Weighted> preferredAnti = mergeWeighted(pod.preferredAntiAffinityTerms());
     Map<String, String> nsLabels = handle.objects().namespaceLabels(pod.namespace());
-    TopologyCounts[] perNode = new TopologyCounts[nodes.size()];
-    handle
-        .parallelizer()
-        .until(
-            nodes.size(),
-            i -> {
-              NodeInfo n = nodes.get(i);
-              if (n.labels().isEmpty()) {
-                return;
-              }
-              List<PodInfo> pods = hasConstraints ? n.pods() : n.podsWithAffinity();
-              TopologyCounts c = new TopologyCounts();
-              for (PodInfo existing : pods) {
-                processExistingPod(
-                    c, pod, nsLabels, preferred, preferredAnti, existing, n.labels());
-              }
-              if (!c.isEmpty()) {
-                perNode[i] = c;
-              }
-            });
+    TermMemo existingTerms = new TermMemo(pod, nsLabels);
+    List<LabelMemo> preferredMemo = new ArrayList<>(preferred.size());
+    for (AffinityTerm.Weighted w : preferred) {
+      preferredMemo.add(new LabelMemo(List.of(w.term())));
+    }
+    List<LabelMemo> preferredAntiMemo = new ArrayList<>(preferredAnti.size());
+    for (AffinityTerm.Weighted w : preferredAnti) {
+      preferredAntiMemo.add(new LabelMemo(List.of(w.term())));
+    }
     TopologyCounts total = new TopologyCounts();
-    for (TopologyCounts c : perNode) {
-      if (c != null) {
-        total.merge(c);
+    for (NodeInfo n : nodes) {
+      if (n.labels().isEmpty() || (!hasConstraints && n.podsWithScoringTerms() == 0)) {
+        continue;
+      }
+      List<PodInfo> pods = hasConstraints ? n.pods() : n.podsWithAffinity();
+      for (PodInfo existing : pods) {
+        for (int i = 0; i < preferred.size(); i++) {
+          if (preferredMemo.get(i).selectsAll(existing)) {
+            AffinityTerm.Weighted w = preferred.get(i);
+            total.addForNode(n.labels(), w.term().topologyKey(), w.weight());
+          }
+        }
+        for (int i = 0; i < preferredAnti.size(); i++) {
+          if (preferredAntiMemo.get(i).selectsAll(existing)) {
+            AffinityTerm.Weighted w = preferredAnti.get(i);
+            total.addForNode(n.labels(), w.term().topologyKey(), -w.weight());
+          }
+        }
+        if (hardPodAffinityWeight > 0) {
+          for (AffinityTerm t : existing.requiredAffinityTerms()) {
+            if (existingTerms.selects(t)) {
+              total.addForNode(n.labels(), t.topologyKey(), hardPodAffinityWeight);
+            }
+          }
+        }
+        for (AffinityTerm.Weighted w : existing.preferredAffinityTerms()) {
+          if (existingTerms.selects(w.term())) {
+            total.addForNode(n.labels(), w.term().topologyKey(), w.weight());
+          }
+        }
+        for (AffinityTerm.Weighted w : existing.preferredAntiAffinityTerms()) {
+          if (existingTerms.selects(w.term())) {
+            total.addForNode(n.labels(), w.term().topologyKey(), -w.weight());
+          }
+        }
       }
     }
     if (total.isEmpty()) {
@@ -355,43 +419,6 @@ public final class InterPodAffinity
     }
     state.write(PRE_SCORE_KEY, new PreScoreState(total));
     return Status.SUCCESS;
-  }
-
-  private void processExistingPod(
-      TopologyCounts c,
-      PodInfo pod,
-      Map<String, String> nsLabels,
-      List<AffinityTerm.Weighted> preferred,
-      List<AffinityTerm.Weighted> preferredAnti,
-      PodInfo existing,
-      Map<String, String> nodeLabels) {
-    for (AffinityTerm.Weighted w : preferred) {
-      if (w.term().matches(existing, Map.of())) {
-        c.addForNode(nodeLabels, w.term().topologyKey(), w.weight());
-      }
-    }
-    for (AffinityTerm.Weighted w : preferredAnti) {
-      if (w.term().matches(existing, Map.of())) {
-        c.addForNode(nodeLabels, w.term().topologyKey(), -w.weight());
-      }
-    }
-    if (hardPodAffinityWeight > 0) {
-      for (AffinityTerm t : existing.requiredAffinityTerms()) {
-        if (t.matches(pod, nsLabels)) {
-          c.addForNode(nodeLabels, t.topologyKey(), hardPodAffinityWeight);
-        }
-      }
-    }
-    for (AffinityTerm.Weighted w : existing.preferredAffinityTerms()) {
-      if (w.term().matches(pod, nsLabels)) {
-        c.addForNode(nodeLabels, w.term().topologyKey(), w.weight());
-      }
-    }
-    for (AffinityTerm.Weighted w : existing.preferredAntiAffinityTerms()) {
-      if (w.term().matches(pod, nsLabels)) {
-        c.addForNode(nodeLabels, w.term().topologyKey(), -w.weight());
-      }
-    }
   }
 
   private List<AffinityTerm.Weighted> mergeWeighted(List<AffinityTerm.Weighted> terms) {

@@ -53,10 +53,6 @@ final class TopologyCounts {
     return byValue.getOrDefault(value, 0L);
   }
 
-  void merge(TopologyCounts other) {
-    other.counts.forEach((k, byValue) -> byValue.forEach((v, n) -> add(k, v, n)));
-  }
-
   boolean isEmpty() {
     return counts.isEmpty();
   }
