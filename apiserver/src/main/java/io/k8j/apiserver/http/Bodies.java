@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
 import io.k8j.apiserver.patch.JsonPatch;
 import io.k8j.apiserver.patch.MergePatch;
+import io.k8j.apiserver.patch.StrategicMergePatch;
 import java.io.IOException;
 
 /** Decodes request bodies (JSON or YAML) and applies patches by their content type. */
@@ -65,7 +66,8 @@ public final class Bodies {
   }
 
   /** Applies a PATCH body to the current object according to its content type. */
-  public static ObjectNode patch(ObjectNode current, byte[] body, String contentType) {
+  public static ObjectNode patch(
+      ObjectNode current, byte[] body, String contentType, Class<?> modelType) {
     String type = mediaType(contentType);
     JsonNode patch = tree(body, "application/json");
     JsonNode result;
@@ -74,12 +76,15 @@ public final class Bodies {
           switch (type) {
             case "application/merge-patch+json" -> MergePatch.apply(current, patch);
             case "application/json-patch+json" -> JsonPatch.apply(current, patch);
+            case "application/strategic-merge-patch+json" ->
+                StrategicMergePatch.apply(current, patch, modelType);
             default ->
                 throw new ApiException(
                     415,
                     "UnsupportedMediaType",
                     "the body of the request was in an unknown format - accepted media types"
-                        + " include: application/json-patch+json, application/merge-patch+json",
+                        + " include: application/json-patch+json, application/merge-patch+json,"
+                        + " application/strategic-merge-patch+json",
                     null);
           };
     } catch (IllegalArgumentException e) {

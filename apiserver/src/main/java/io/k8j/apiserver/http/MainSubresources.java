@@ -47,7 +47,8 @@ public final class MainSubresources {
                       if (cur == null) {
                         throw ApiException.notFound(def.groupResource(), name);
                       }
-                      return fieldValidator.check(ex, def, Bodies.patch(cur, body, type));
+                      return fieldValidator.check(
+                          ex, def, Bodies.patch(cur, body, type, def.modelType()));
                     },
                     dryRun);
         Responses.object(ex, choice, def, 200, u.object());

@@ -39,7 +39,7 @@ public final class ScaleSubresource {
                       }
                       ObjectNode current = scale(cur);
                       ObjectNode wanted =
-                          put ? Bodies.object(body, type) : Bodies.patch(current, body, type);
+                          put ? Bodies.object(body, type) : Bodies.patch(current, body, type, null);
                       JsonNode replicas = wanted.path("spec").path("replicas");
                       if (!replicas.isMissingNode()
                           && (!replicas.isIntegralNumber() || replicas.asLong() < 0)) {
