@@ -1,21 +1,36 @@
 package io.k8j.cli;
 
+import io.k8j.bench.dns.DnsBench;
+import io.k8j.bench.proxy.ProxyBench;
+import io.k8j.bench.scheduler.SchedulerBench;
 import io.k8j.bench.store.StoreBench;
 import io.k8j.bench.store.StoreBenchmark;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
-/** {@code k8j bench}: the benchmarks under {@code bench/}, run on demand. */
+/** {@code k8j bench}: the benchmarks under {@code bench/}, run on demand; each prints figures. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Store.class})
+    subcommands = {
+      BenchCommand.Store.class,
+      BenchCommand.Scheduler.class,
+      BenchCommand.Dns.class,
+      BenchCommand.Proxy.class
+    })
 final class BenchCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -52,6 +67,57 @@ final class BenchCommand implements Runnable {
               d.watchPhase(),
               d.valueBytes());
       new StoreBench(s, dir, System.out).run();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "scheduler",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Scheduling throughput and latency with nodes as objects, as upstream's scheduler_perf.",
+        "Options: --nodes=500,5000 --pods=10000 --creators=8 --scenarios=basic,anti,spread"
+            + " --modes=concurrent,preloaded"
+      })
+  static final class Scheduler implements Callable<Integer> {
+    /**
+     * --nodes=500,5000 --pods=10000 --creators=8 --scenarios=... --modes=..., as the bench reads
+     * them.
+     */
+    @Unmatched List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      new SchedulerBench(SchedulerBench.Settings.parse(args.toArray(String[]::new)), System.out)
+          .run();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "dns",
+      mixinStandardHelpOptions = true,
+      description = "Cluster DNS queries per second and latency against CoreDNS's figure.")
+  static final class Dns implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      new DnsBench(DnsBench.Settings.defaults()).run(System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "proxy",
+      mixinStandardHelpOptions = true,
+      description = "Requests through a ClusterIP and a NodePort against straight to the pod.")
+  static final class Proxy implements Callable<Integer> {
+    @Parameters(description = "Modes to measure (default: all).")
+    Set<String> modes = Set.of();
+
+    @Override
+    public Integer call() throws Exception {
+      ProxyBench.Settings s = ProxyBench.Settings.defaults();
+      new ProxyBench(modes.isEmpty() ? s : s.withModes(modes)).run(System.out);
       return 0;
     }
   }

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code k8j version}: the k8j version and the Kubernetes API version it serves. */
-@Command(name = "version", description = "Print the k8j version.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the k8j version.")
 final class VersionCommand implements Runnable {
   /** The Kubernetes release whose API k8j serves. */
   static final String KUBERNETES_VERSION = "v1.32.0";
