@@ -2,7 +2,10 @@ package io.k8j.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.auth.AdminCredentials;
-import io.k8j.apiserver.auth.ServingCertificates;
+import io.k8j.apiserver.auth.Authenticator;
+import io.k8j.apiserver.auth.ClusterPki;
+import io.k8j.apiserver.auth.Identity;
+import io.k8j.apiserver.auth.TokenFile;
 import io.k8j.apiserver.discovery.Discovery;
 import io.k8j.apiserver.http.ApiHandler;
 import io.k8j.apiserver.http.ApiMetrics;
@@ -32,6 +35,7 @@ import io.k8j.apiserver.registry.core.PodSubresources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
 import io.k8j.apiserver.watchcache.WatchCaches;
 import io.k8j.store.Store;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
   private Thread bookmarks;
   private Compactor compactor;
   private volatile boolean ready;
+  private volatile ClusterPki pki;
 
   public ApiServer(Store store, ApiServerOptions options) {
     this.store = store;
@@ -65,12 +70,12 @@ public final class ApiServer implements AutoCloseable {
   }
 
   public synchronized void start() throws Exception {
-    ServingCertificates certs =
-        ServingCertificates.loadOrCreate(
-            options.dataDir().resolve("pki"),
-            List.of(
-                new ServiceAllocator(options.serviceCidr()).firstIp(), options.advertiseAddress()));
-    AdminCredentials admin = AdminCredentials.loadOrCreate(options.dataDir().resolve("pki"));
+    Path pkiDir = options.dataDir().resolve("pki");
+    pki = ClusterPki.loadOrCreate(pkiDir, servingNames());
+    AdminCredentials admin = AdminCredentials.loadOrCreate(pkiDir);
+    Authenticator authenticator =
+        new Authenticator(
+            pki, TokenFile.read(pkiDir.resolve("tokens.csv")).with(admin.token(), admin.user()));
     ServiceAllocator allocator = new ServiceAllocator(options.serviceCidr());
     ResourceRegistry registry = new ResourceRegistry(Resources.all(allocator));
 
@@ -101,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
     ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
     ApiHandler handler =
         new ApiHandler(
-            admin,
+            authenticator,
             new Discovery(registry),
             new OpenApiV3(registry),
             resources,
@@ -114,8 +119,9 @@ public final class ApiServer implements AutoCloseable {
         new HttpsServer(
             options.bindAddress(),
             options.securePort(),
-            certs.keyStore(),
-            ServingCertificates.keyPassword(),
+            pki.keyStore(),
+            new char[0],
+            pki.trustStore(),
             handler);
     http.start();
     Bootstrap.run(
@@ -126,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
         allocator,
         options.advertiseAddress(),
         http.port());
-    admin.writeKubeconfig(options.kubeconfig(), url(), certs.caPem());
+    pki.writeKubeconfig(Identity.ADMIN, url(), admin.token(), options.kubeconfig());
     startBookmarks(registry);
     compactor = new Compactor(store, options.clock(), options.compactionInterval());
     compactor.start();
@@ -223,6 +229,38 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** The server's URL as the admin kubeconfig has it. */
+  /**
+   * The cluster PKI (available once {@link #start} ran): {@code pki().writeKubeconfig(identity,
+   * url(), file)} gives a component its own client-certificate kubeconfig.
+   */
+  public ClusterPki pki() {
+    return pki;
+  }
+
+  /** What the serving certificate names besides the fixed names: service IP, node addresses. */
+  private List<String> servingNames() {
+    List<String> names = new java.util.ArrayList<>();
+    names.add(new ServiceAllocator(options.serviceCidr()).firstIp());
+    names.add(options.advertiseAddress());
+    if (!options.bindAddress().equals("0.0.0.0") && !options.bindAddress().equals("::")) {
+      names.add(options.bindAddress());
+    }
+    try {
+      names.add(java.net.InetAddress.getLocalHost().getHostName());
+      for (java.net.NetworkInterface nic :
+          java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+            names.add(a.getHostAddress());
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("could not list the host's names for the serving certificate: {}", e.toString());
+    }
+    return names;
+  }
+
   public String url() {
     return "https://127.0.0.1:" + port();
   }

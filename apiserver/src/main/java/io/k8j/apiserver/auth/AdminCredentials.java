@@ -2,18 +2,15 @@ package io.k8j.apiserver.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The admin bearer token (kept in {@code <data-dir>/pki/admin.token}, reused on restart) and the
- * admin kubeconfig written next to it, and the check of a request's {@code Authorization} header.
+ * The admin bearer token, kept in {@code <data-dir>/pki/admin.token} and reused on restart; it
+ * authenticates as the admin (group {@code system:masters}).
  */
 public final class AdminCredentials {
   private final String token;
@@ -48,51 +45,8 @@ public final class AdminCredentials {
     return token;
   }
 
-  /** Whether an Authorization header carries the admin token (compared in constant time). */
-  public boolean authenticates(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Writes a kubeconfig for the admin: the server URL, the CA and the token. */
-  public void writeKubeconfig(Path file, String serverUrl, String caPem) {
-    String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: k8j
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: admin
-          user:
-            token: %s
-        contexts:
-        - name: k8j
-          context:
-            cluster: k8j
-            user: admin
-            namespace: default
-        current-context: k8j
-        preferences: {}
-        """
-            .formatted(serverUrl, ca, token);
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, yaml);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system: the file keeps its default permissions
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The admin token's entry for the token authenticator: the admin, in system:masters. */
+  public UserInfo user() {
+    return UserInfo.authenticated(Identity.ADMIN.user(), "", Identity.ADMIN.groups());
   }
 }

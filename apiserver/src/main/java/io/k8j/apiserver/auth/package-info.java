@@ -1,5 +1,5 @@
 /**
- * Authentication until the security issue lands: a self-signed CA and serving certificate, an admin
- * bearer token, and the admin kubeconfig that carries both to kubectl.
+ * Authentication: the cluster PKI (CA, serving and client certificates, component kubeconfigs), and
+ * the request authenticators (x509 client certificates, static tokens, anonymous).
  */
 package io.k8j.apiserver.auth;

@@ -2,7 +2,8 @@ package io.k8j.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
-import io.k8j.apiserver.auth.AdminCredentials;
+import io.k8j.apiserver.auth.Authenticator;
+import io.k8j.apiserver.auth.UserInfo;
 import io.k8j.apiserver.discovery.Discovery;
 import io.k8j.apiserver.openapi.OpenApiV3;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entry point of every request: health and version without authentication, then the bearer
- * token, the in-flight limit (watches excepted, as upstream counts long-running requests apart),
- * and routing to discovery, OpenAPI, metrics or a resource.
+ * The entry point of every request: health and version without authentication, then authentication,
+ * the in-flight limit (watches excepted, as upstream counts long-running requests apart), and
+ * routing to discovery, OpenAPI, metrics or a resource.
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final List<String> PUBLIC = List.of("/healthz", "/livez", "/readyz", "/version");
 
-  private final AdminCredentials credentials;
+  private final Authenticator authenticator;
   private final Discovery discovery;
   private final OpenApiV3 openApi;
   private final ResourceHandler resources;
@@ -44,7 +45,7 @@ public final class ApiHandler extends Handler.Abstract {
           Thread.ofPlatform().name("request-timeouts").daemon().factory());
 
   public ApiHandler(
-      AdminCredentials credentials,
+      Authenticator authenticator,
       Discovery discovery,
       OpenApiV3 openApi,
       ResourceHandler resources,
@@ -53,7 +54,7 @@ public final class ApiHandler extends Handler.Abstract {
       int maxInFlight,
       String serverAddress,
       Duration requestTimeout) {
-    this.credentials = credentials;
+    this.authenticator = authenticator;
     this.discovery = discovery;
     this.openApi = openApi;
     this.resources = resources;
@@ -73,8 +74,8 @@ public final class ApiHandler extends Handler.Abstract {
     boolean acquired = false;
     ScheduledFuture<?> timeout = null;
     try {
-      if (!PUBLIC.contains(ex.path()) && !credentials.authenticates(ex.header("Authorization"))) {
-        throw ApiException.unauthorized();
+      if (!PUBLIC.contains(ex.path())) {
+        ex.user(authenticate(ex));
       }
       boolean longRunning = info.verb().equals("watch");
       if (!longRunning) {
@@ -105,6 +106,19 @@ public final class ApiHandler extends Handler.Abstract {
       metrics.finished(info.verb(), info.resource(), ex.status(), System.nanoTime() - start);
     }
     return true;
+  }
+
+  private UserInfo authenticate(HttpExchange ex) {
+    UserInfo user;
+    try {
+      user = authenticator.authenticate(ex.clientCertificates(), ex.header("Authorization"));
+    } catch (Authenticator.InvalidCredentialsException e) {
+      throw ApiException.unauthorized();
+    }
+    if (user.isAnonymous()) {
+      throw ApiException.unauthorized();
+    }
+    return user;
   }
 
   /**

@@ -33,6 +33,7 @@ public final class HttpExchange {
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile int status;
   private volatile boolean committed;
+  private volatile io.k8j.apiserver.auth.UserInfo user;
 
   HttpExchange(Request request, Response response, Callback callback) {
     this.request = request;
@@ -58,6 +59,23 @@ public final class HttpExchange {
   public boolean queryFlag(String name) {
     String v = query(name);
     return v != null && (v.equals("true") || v.equals("1"));
+  }
+
+  /** The client certificate chain the TLS handshake verified, or null. */
+  public java.security.cert.X509Certificate[] clientCertificates() {
+    Object ssl = request.getAttribute(org.eclipse.jetty.io.EndPoint.SslSessionData.ATTRIBUTE);
+    return ssl instanceof org.eclipse.jetty.io.EndPoint.SslSessionData data
+        ? data.peerCertificates()
+        : null;
+  }
+
+  /** The user the request was authenticated as (set once, before routing). */
+  public io.k8j.apiserver.auth.UserInfo user() {
+    return user;
+  }
+
+  void user(io.k8j.apiserver.auth.UserInfo user) {
+    this.user = user;
   }
 
   public String header(String name) {

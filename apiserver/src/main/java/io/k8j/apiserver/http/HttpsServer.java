@@ -24,7 +24,12 @@ public final class HttpsServer implements AutoCloseable {
   private final ServerConnector connector;
 
   public HttpsServer(
-      String host, int port, KeyStore keyStore, char[] keyPassword, Handler handler) {
+      String host,
+      int port,
+      KeyStore keyStore,
+      char[] keyPassword,
+      KeyStore clientCas,
+      Handler handler) {
     QueuedThreadPool threads = new QueuedThreadPool(64, 8);
     threads.setName("apiserver");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -47,6 +52,9 @@ public final class HttpsServer implements AutoCloseable {
     ssl.setKeyStore(keyStore);
     ssl.setKeyStorePassword("");
     ssl.setKeyManagerPassword(new String(keyPassword));
+    // client certificates are asked for, not required: requests without one authenticate otherwise
+    ssl.setTrustStore(clientCas);
+    ssl.setWantClientAuth(true);
     ssl.setCipherComparator(org.eclipse.jetty.http2.HTTP2Cipher.COMPARATOR);
     SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
 

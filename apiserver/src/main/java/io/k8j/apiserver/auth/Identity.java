@@ -1,0 +1,28 @@
+package io.k8j.apiserver.auth;
+
+import java.util.List;
+
+/**
+ * Who a client certificate names: the user (the certificate's CN) and its groups (O), as upstream
+ * reads an x509 client certificate.
+ */
+public record Identity(String user, List<String> groups) {
+  public static final Identity ADMIN = new Identity("kubernetes-admin", List.of("system:masters"));
+  public static final Identity SCHEDULER = new Identity("system:kube-scheduler", List.of());
+  public static final Identity CONTROLLER_MANAGER =
+      new Identity("system:kube-controller-manager", List.of());
+
+  public Identity {
+    groups = List.copyOf(groups);
+  }
+
+  /** The kubelet of node {@code nodeName}: {@code system:node:<name>} in {@code system:nodes}. */
+  public static Identity node(String nodeName) {
+    return new Identity("system:node:" + nodeName, List.of("system:nodes"));
+  }
+
+  /** The base of the file names its certificate, key and kubeconfig get under the pki dir. */
+  String fileName() {
+    return user.replaceAll("[^A-Za-z0-9._-]", "-");
+  }
+}
