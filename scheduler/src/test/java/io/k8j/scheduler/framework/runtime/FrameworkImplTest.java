@@ -1,14 +1,29 @@
 package io.k8j.scheduler.framework.runtime;
 
+import static io.k8j.scheduler.TestObjects.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.k8j.common.FakeClock;
 import io.k8j.scheduler.TestHandle;
 import io.k8j.scheduler.cache.Snapshot;
+import io.k8j.scheduler.config.ConfigurationLoader;
+import io.k8j.scheduler.config.Profile;
 import io.k8j.scheduler.framework.ClusterObjects;
+import io.k8j.scheduler.framework.CycleState;
+import io.k8j.scheduler.framework.EventRecorder;
+import io.k8j.scheduler.framework.Parallelizer;
+import io.k8j.scheduler.framework.PermitPlugin;
+import io.k8j.scheduler.framework.PluginFactory;
+import io.k8j.scheduler.framework.PodInfo;
 import io.k8j.scheduler.framework.PodNominator;
+import io.k8j.scheduler.framework.Status;
+import io.k8j.scheduler.plugins.InTreeRegistry;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class FrameworkImplTest {
@@ -137,6 +152,73 @@ class FrameworkImplTest {
                           - name: '*'
                     """))
         .hasMessageContaining("one queue sort plugin required");
+  }
+
+  /** A permit plugin that holds every pod, for the permit tests. */
+  static final class Holding implements PermitPlugin {
+    @Override
+    public String name() {
+      return "Holding";
+    }
+
+    @Override
+    public Result permit(CycleState state, PodInfo pod, String nodeName) {
+      return Result.waitFor(Duration.ofMillis(200));
+    }
+  }
+
+  private static FrameworkImpl withHolding() {
+    Map<String, PluginFactory> registry = new HashMap<>(InTreeRegistry.plugins());
+    registry.put("Holding", (args, h) -> new Holding());
+    Profile p =
+        ConfigurationLoader.parse(
+                """
+                apiVersion: kubescheduler.config.k8s.io/v1
+                profiles:
+                - plugins:
+                    permit:
+                      enabled:
+                      - name: Holding
+                """)
+            .profiles()
+            .get(0);
+    Snapshot snap = new Snapshot();
+    return FrameworkImpl.create(
+        p,
+        registry,
+        new FrameworkContext(
+            null,
+            null,
+            new FakeClock(),
+            Parallelizer.SEQUENTIAL,
+            ClusterObjects.EMPTY,
+            EventRecorder.DISCARD,
+            PodNominator.NONE,
+            () -> snap,
+            Executors.newSingleThreadScheduledExecutor()));
+  }
+
+  @Test
+  void permitWaitsUntilAllowedRejectedOrTimedOut() {
+    FrameworkImpl f = withHolding();
+    PodInfo a = PodInfo.of(pod("a").build());
+    assertThat(f.runPermitPlugins(new CycleState(), a, "n").code()).isEqualTo(Status.Code.WAIT);
+    f.waitingPod(a.uid()).allow("Holding");
+    assertThat(f.waitOnPermit(a).isSuccess()).isTrue();
+
+    PodInfo b = PodInfo.of(pod("b").build());
+    f.runPermitPlugins(new CycleState(), b, "n");
+    f.waitingPod(b.uid()).reject("Holding", "no room");
+    Status rejected = f.waitOnPermit(b);
+    assertThat(rejected.code()).isEqualTo(Status.Code.UNSCHEDULABLE);
+    assertThat(rejected.message()).isEqualTo("no room");
+
+    PodInfo c = PodInfo.of(pod("c").build());
+    f.runPermitPlugins(new CycleState(), c, "n");
+    Status timedOut = f.waitOnPermit(c);
+    assertThat(timedOut.code()).isEqualTo(Status.Code.UNSCHEDULABLE);
+    assertThat(timedOut.message()).contains("rejected due to timeout");
+    assertThat(f.waitingPod(c.uid())).isNull();
   }
 
   @Test
