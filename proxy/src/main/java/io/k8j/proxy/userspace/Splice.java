@@ -177,13 +177,26 @@ final class Splice implements EventLoop.Handler {
       }
       return;
     }
-    pump();
+    // only the directions this readiness concerns: a read on the idle side would find nothing
+    int ops = key.readyOps();
+    boolean fromClient = key == clientKey;
+    pump(
+        fromClient ? (ops & SelectionKey.OP_READ) != 0 : (ops & SelectionKey.OP_WRITE) != 0,
+        fromClient ? (ops & SelectionKey.OP_WRITE) != 0 : (ops & SelectionKey.OP_READ) != 0);
   }
 
   private void pump() {
+    pump(true, true);
+  }
+
+  private void pump(boolean upward, boolean downward) {
     try {
-      up.pump();
-      down.pump();
+      if (upward) {
+        up.pump();
+      }
+      if (downward) {
+        down.pump();
+      }
       if (up.shut && down.shut) {
         close();
         return;
