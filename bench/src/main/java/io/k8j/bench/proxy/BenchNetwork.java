@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel-mode benchmark's network, in namespaces named {@code k8jb-<id>-*} that exist only
- * while it runs: a "node" routing between a "pod" (10.244.1.2) and a "client" outside the cluster
- * (10.200.0.2; the node is 10.200.0.1). Links are created inside the namespaces; {@link #close}
- * kills what runs in them and deletes them.
+ * while it runs: a "node" routing between a server "pod" (10.244.1.2), a client pod (10.244.2.2)
+ * and a "client" outside the cluster (10.200.0.2; the node is 10.200.0.1). Links are created inside
+ * the namespaces; {@link #close} kills what runs in them and deletes them.
  */
 final class BenchNetwork implements AutoCloseable {
   static final String POD_IP = "10.244.1.2";
+  static final String CLIENT_POD_IP = "10.244.2.2";
   static final String NODE_IP = "10.200.0.1";
   static final String CLIENT_IP = "10.200.0.2";
 
@@ -37,7 +38,7 @@ final class BenchNetwork implements AutoCloseable {
   static BenchNetwork create() throws IOException {
     BenchNetwork n = new BenchNetwork();
     try {
-      for (String ns : List.of(n.node(), n.pod(), n.client())) {
+      for (String ns : List.of(n.node(), n.pod(), n.clientPod(), n.client())) {
         run(List.of("ip", "netns", "add", ns));
         n.namespaces.add(ns);
         n.sh(ns, "ip link set lo up");
@@ -45,10 +46,14 @@ final class BenchNetwork implements AutoCloseable {
       n.sh(n.node(), "sysctl -q -w net.ipv4.ip_forward=1");
       // one client stands for many: it reuses its ports while their TIME_WAIT lasts (which it
       // may, being the side that closes), rather than run out of them
-      n.sh(
-          n.client(),
-          "sysctl -q -w net.ipv4.tcp_tw_reuse=1 && sysctl -q -w net.ipv4.ip_local_port_range='1024 65535'");
+      for (String ns : List.of(n.clientPod(), n.client())) {
+        n.sh(
+            ns,
+            "sysctl -q -w net.ipv4.tcp_tw_reuse=1"
+                + " && sysctl -q -w net.ipv4.ip_local_port_range='1024 65535'");
+      }
       n.link("p1", n.pod(), "10.244.1.1/24", POD_IP + "/24", "10.244.1.1");
+      n.link("p2", n.clientPod(), "10.244.2.1/24", CLIENT_POD_IP + "/24", "10.244.2.1");
       n.link("c0", n.client(), NODE_IP + "/24", CLIENT_IP + "/24", NODE_IP);
       n.sh(n.node(), "ip route add default via " + CLIENT_IP);
       return n;
@@ -64,6 +69,10 @@ final class BenchNetwork implements AutoCloseable {
 
   String pod() {
     return "k8jb-" + id + "-pod";
+  }
+
+  String clientPod() {
+    return "k8jb-" + id + "-cpod";
   }
 
   String client() {
