@@ -37,6 +37,7 @@ import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.cri.Containerd;
 import io.k8j.kubelet.runtime.cri.ContainerdConfig;
 import io.k8j.kubelet.runtime.cri.CriRuntime;
+import io.k8j.kubelet.runtime.process.ProcessRuntime;
 import io.k8j.kubelet.runtime.simulated.SimulatedRuntime;
 import io.k8j.kubelet.server.KubeletServer;
 import io.k8j.kubelet.status.PodStatusGenerator;
@@ -144,13 +145,13 @@ public final class Kubelet implements AutoCloseable {
     }
     started = true;
     Files.createDirectories(paths.agent());
-    runtime = createRuntime();
+    String nodeIp = options.nodeIp() != null ? options.nodeIp() : MachineInfo.detectNodeIp();
+    runtime = createRuntime(nodeIp);
     closeables.add(runtime);
     if (!runtime.simulated()) {
       importImages();
     }
     MachineInfo machine = MachineInfo.read(options.dataDir());
-    String nodeIp = options.nodeIp() != null ? options.nodeIp() : MachineInfo.detectNodeIp();
     ApiEventRecorder events = new ApiEventRecorder(client, options.nodeName(), clock);
     closeables.add(events);
     String runtimeVersion = runtime.name() + "://" + runtime.version().getRuntimeVersion();
@@ -309,14 +310,20 @@ public final class Kubelet implements AutoCloseable {
         port);
   }
 
-  private ContainerRuntime createRuntime() throws Exception {
+  private ContainerRuntime createRuntime(String nodeIp) throws Exception {
     switch (options.runtime()) {
       case SIMULATED -> {
         runtimeDescription = "simulated: pods run no process";
         return new SimulatedRuntime(clock, options.podCidr());
       }
-      case PROCESS ->
-          throw new UnsupportedOperationException("the process runtime is not available yet");
+      case PROCESS -> {
+        CniNetworkConfig net =
+            CniNetworkConfig.forNode(options.nodeName(), options.podCidr(), paths.agent());
+        net.writeTo(paths.cniConfDir());
+        ProcessRuntime p = new ProcessRuntime(paths.process(), net, clock, nodeIp);
+        runtimeDescription = "process: " + p.isolation();
+        return p;
+      }
       default -> {
         if (options.containerdSocket() != null) {
           runtimeDescription = "containerd on " + options.containerdSocket();

@@ -32,7 +32,9 @@ import java.util.function.Supplier;
  * {@code SyncTerminatedPod}): read the runtime's state of the pod, report its status, set up its
  * volumes, compute and apply the actions that bring it to its spec; kill it; clean up after it.
  */
-public final class PodSyncer {
+public final class PodSyncer implements PodSyncHandler {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PodSyncer.class);
+
   /** The result of syncing a running pod. */
   public record Outcome(boolean finished, Instant nextWake) {}
 
@@ -83,7 +85,9 @@ public final class PodSyncer {
     this.volumesEnabled = volumesEnabled;
   }
 
+  @Override
   public Outcome syncPod(Pod pod, WaitingReasons reasons) {
+    log.debug("syncing pod {}", pod.getMetadata().getName());
     if (PodManager.isStatic(pod)) {
       mirrors.accept(pod);
     }
@@ -112,9 +116,11 @@ public final class PodSyncer {
       }
     }
     runtime.garbageCollect(state, false);
+    log.debug("synced pod {}, next wake {}", pod.getMetadata().getName(), r.nextWake());
     return new Outcome(false, r.nextWake());
   }
 
+  @Override
   public void syncTerminatingPod(Pod pod, WaitingReasons reasons) {
     String uid = pod.getMetadata().getUid();
     probers.removePod(uid);
@@ -128,6 +134,7 @@ public final class PodSyncer {
    * After the pod's containers stopped: its volumes go; a deleted pod is removed from the API
    * server; once it is gone there, its containers and sandboxes are removed too.
    */
+  @Override
   public void syncTerminatedPod(Pod pod, boolean removed) {
     String uid = pod.getMetadata().getUid();
     if (volumesEnabled) {

@@ -36,13 +36,13 @@ public final class PodWorkers implements AutoCloseable {
     TERMINATED
   }
 
-  private final PodSyncer syncer;
+  private final PodSyncHandler syncer;
   private final Clock clock;
   private final Duration resync;
   private final Map<String, Worker> workers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  public PodWorkers(PodSyncer syncer, Clock clock, Duration resync) {
+  public PodWorkers(PodSyncHandler syncer, Clock clock, Duration resync) {
     this.syncer = syncer;
     this.clock = clock;
     this.resync = resync;
@@ -159,10 +159,12 @@ public final class PodWorkers implements AutoCloseable {
           boolean gone;
           lock.lock();
           try {
+            Instant until = wakeAt == null ? clock.now().plus(resync) : wakeAt;
             while (!pending && !closed) {
-              Instant now = clock.now();
-              Instant until = wakeAt == null ? now.plus(resync) : wakeAt;
-              long nanos = Duration.between(now, until).toNanos();
+              if (wakeAt != null && wakeAt.isBefore(until)) {
+                until = wakeAt;
+              }
+              long nanos = Duration.between(clock.now(), until).toNanos();
               if (nanos <= 0) {
                 break;
               }
