@@ -35,7 +35,19 @@ final class Kubectl {
 
   /** Runs kubectl with {@code stdin} as its input (for {@code -f -}). */
   Result runWithInput(String stdin, String... args) throws IOException, InterruptedException {
-    Process p = start(args);
+    return finish(start(args), stdin, args);
+  }
+
+  /** Runs kubectl with one more environment variable (e.g. {@code KUBE_EDITOR}). */
+  Result runWithEnv(String name, String value, String... args)
+      throws IOException, InterruptedException {
+    ProcessBuilder b = builder(args);
+    b.environment().put(name, value);
+    return finish(b.start(), null, args);
+  }
+
+  private Result finish(Process p, String stdin, String... args)
+      throws IOException, InterruptedException {
     if (stdin != null) {
       p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
     }
@@ -58,6 +70,10 @@ final class Kubectl {
 
   /** Starts kubectl and leaves it running (for {@code get -w}); the caller destroys it. */
   Process start(String... args) throws IOException {
+    return builder(args).start();
+  }
+
+  private ProcessBuilder builder(String... args) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -67,7 +83,7 @@ final class Kubectl {
                 "--cache-dir",
                 cacheDir.toString()));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).start();
+    return new ProcessBuilder(cmd);
   }
 
   private static byte[] readAll(java.io.InputStream in) {
