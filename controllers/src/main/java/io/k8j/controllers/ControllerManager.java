@@ -13,8 +13,10 @@ import io.k8j.client.leaderelection.LeaderElector;
 import io.k8j.controllers.deployment.DeploymentController;
 import io.k8j.controllers.garbagecollector.GarbageCollector;
 import io.k8j.controllers.namespace.NamespaceController;
+import io.k8j.controllers.nodelifecycle.NodeLifecycleController;
 import io.k8j.controllers.replicaset.ReplicaSetController;
 import io.k8j.controllers.replicaset.ReplicaSetKind;
+import io.k8j.controllers.tainteviction.TaintEvictionController;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +128,40 @@ public final class ControllerManager implements AutoCloseable {
                   c.options().namespaceSyncPeriod());
           ns.start(c.options().concurrentNamespaceSyncs());
           return ns;
+        });
+    m.put(
+        "node-lifecycle-controller",
+        c -> {
+          ControllerManagerOptions o = c.options();
+          var nl =
+              new NodeLifecycleController(
+                  c.informers(),
+                  c.writer(),
+                  c.writer(),
+                  c.recorder("node-controller"),
+                  o.clock(),
+                  new NodeLifecycleController.Settings(
+                      o.nodeMonitorPeriod(),
+                      o.nodeMonitorGracePeriod(),
+                      o.nodeStartupGracePeriod(),
+                      o.nodeEvictionRate(),
+                      o.secondaryNodeEvictionRate(),
+                      o.largeClusterSizeThreshold(),
+                      o.unhealthyZoneThreshold()));
+          nl.start(1);
+          return nl;
+        });
+    m.put(
+        "taint-eviction-controller",
+        c -> {
+          var te =
+              new TaintEvictionController(
+                  c.informers(),
+                  c.writer(),
+                  c.recorder("taint-eviction-controller"),
+                  c.options().clock());
+          te.start(8);
+          return te;
         });
     return m;
   }
