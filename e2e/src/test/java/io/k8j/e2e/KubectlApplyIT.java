@@ -193,4 +193,17 @@ class KubectlApplyIT {
     assertThat(get("deploy/ed", "{.spec.template.spec.containers[0].image}"))
         .isEqualTo("nginx:edited");
   }
+
+  @Test
+  void diffAndServerDryRunStoreNothing() throws Exception {
+    ok(deployment("df", false), "apply", "-f", "-");
+    String changed = deployment("df", false).replace("nginx:1.27", "nginx:1.29");
+    Kubectl.Result diff = kubectl.runWithInput(changed, "diff", "-f", "-");
+    assertThat(diff.exitCode()).as(diff.all()).isEqualTo(1);
+    assertThat(diff.out()).contains("-        image: nginx:1.27", "+        image: nginx:1.29");
+    assertThat(ok(changed, "apply", "--dry-run=server", "-f", "-"))
+        .contains("deployment.apps/df configured (server dry run)");
+    assertThat(get("deploy/df", "{.spec.template.spec.containers[0].image}"))
+        .isEqualTo("nginx:1.27");
+  }
 }
