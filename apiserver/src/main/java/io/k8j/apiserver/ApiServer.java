@@ -6,6 +6,9 @@ import io.k8j.apiserver.auth.Authenticator;
 import io.k8j.apiserver.auth.ClusterPki;
 import io.k8j.apiserver.auth.Identity;
 import io.k8j.apiserver.auth.TokenFile;
+import io.k8j.apiserver.auth.rbac.BootstrapPolicy;
+import io.k8j.apiserver.auth.rbac.RbacAuthorizer;
+import io.k8j.apiserver.auth.rbac.RbacObjects;
 import io.k8j.apiserver.discovery.Discovery;
 import io.k8j.apiserver.http.ApiHandler;
 import io.k8j.apiserver.http.ApiMetrics;
@@ -33,6 +36,7 @@ import io.k8j.apiserver.registry.core.Bootstrap;
 import io.k8j.apiserver.registry.core.NamespaceAdmission;
 import io.k8j.apiserver.registry.core.PodSubresources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
+import io.k8j.apiserver.watchcache.WatchCache;
 import io.k8j.apiserver.watchcache.WatchCaches;
 import io.k8j.store.Store;
 import java.nio.file.Path;
@@ -107,6 +111,7 @@ public final class ApiServer implements AutoCloseable {
     ApiHandler handler =
         new ApiHandler(
             authenticator,
+            new RbacAuthorizer(rbacObjects()),
             new Discovery(registry),
             new OpenApiV3(registry),
             resources,
@@ -132,6 +137,9 @@ public final class ApiServer implements AutoCloseable {
         allocator,
         options.advertiseAddress(),
         http.port());
+    BootstrapPolicy.ensure(
+        served.get(key("rbac.authorization.k8s.io", "v1", "clusterroles")).store(),
+        served.get(key("rbac.authorization.k8s.io", "v1", "clusterrolebindings")).store());
     pki.writeKubeconfig(Identity.ADMIN, url(), admin.token(), options.kubeconfig());
     startBookmarks(registry);
     compactor = new Compactor(store, options.clock(), options.compactionInterval());
@@ -235,6 +243,38 @@ public final class ApiServer implements AutoCloseable {
    */
   public ClusterPki pki() {
     return pki;
+  }
+
+  /** The RBAC objects as the watch caches hold them, for the authorizer. */
+  private RbacObjects rbacObjects() {
+    WatchCache roles = served.get(key("rbac.authorization.k8s.io", "v1", "roles")).cache();
+    WatchCache bindings =
+        served.get(key("rbac.authorization.k8s.io", "v1", "rolebindings")).cache();
+    WatchCache clusterRoles =
+        served.get(key("rbac.authorization.k8s.io", "v1", "clusterroles")).cache();
+    WatchCache clusterBindings =
+        served.get(key("rbac.authorization.k8s.io", "v1", "clusterrolebindings")).cache();
+    return new RbacObjects() {
+      @Override
+      public List<ObjectNode> clusterRoles() {
+        return clusterRoles.list(clusterRoles.prefix(), o -> true).items();
+      }
+
+      @Override
+      public List<ObjectNode> clusterRoleBindings() {
+        return clusterBindings.list(clusterBindings.prefix(), o -> true).items();
+      }
+
+      @Override
+      public List<ObjectNode> roleBindings(String namespace) {
+        return bindings.list(bindings.prefix() + namespace + "/", o -> true).items();
+      }
+
+      @Override
+      public ObjectNode role(String namespace, String name) {
+        return roles.get(roles.prefix() + namespace + "/" + name);
+      }
+    };
   }
 
   /** What the serving certificate names besides the fixed names: service IP, node addresses. */

@@ -36,11 +36,18 @@ class ApiServerTest {
   }
 
   @Test
-  void unauthenticatedRequestsAre401StatusButHealthAndVersionAreOpen() throws Exception {
+  void anonymousRequestsAre403AndBadTokens401ButHealthAndVersionAreOpen() throws Exception {
     var plain = HttpRequest.newBuilder(java.net.URI.create(api.server() + "/api/v1/pods"));
     var r = api.http().send(plain.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(Json.parseObject(r.body().getBytes(StandardCharsets.UTF_8)).path("reason").asText())
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(Json.parseObject(r.body().getBytes(StandardCharsets.UTF_8)).path("message").asText())
+        .isEqualTo(
+            "pods is forbidden: User \"system:anonymous\" cannot list resource \"pods\" in API"
+                + " group \"\" at the cluster scope");
+    var bad = plain.header("Authorization", "Bearer not-a-token").build();
+    var u = api.http().send(bad, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(u.statusCode()).isEqualTo(401);
+    assertThat(Json.parseObject(u.body().getBytes(StandardCharsets.UTF_8)).path("reason").asText())
         .isEqualTo("Unauthorized");
     for (String open : List.of("/healthz", "/livez", "/readyz", "/version")) {
       var h =

@@ -2,7 +2,9 @@ package io.k8j.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
+import io.k8j.apiserver.auth.Attributes;
 import io.k8j.apiserver.auth.Authenticator;
+import io.k8j.apiserver.auth.Authorizer;
 import io.k8j.apiserver.auth.UserInfo;
 import io.k8j.apiserver.discovery.Discovery;
 import io.k8j.apiserver.openapi.OpenApiV3;
@@ -32,6 +34,7 @@ public final class ApiHandler extends Handler.Abstract {
   private static final List<String> PUBLIC = List.of("/healthz", "/livez", "/readyz", "/version");
 
   private final Authenticator authenticator;
+  private final Authorizer authorizer;
   private final Discovery discovery;
   private final OpenApiV3 openApi;
   private final ResourceHandler resources;
@@ -46,6 +49,7 @@ public final class ApiHandler extends Handler.Abstract {
 
   public ApiHandler(
       Authenticator authenticator,
+      Authorizer authorizer,
       Discovery discovery,
       OpenApiV3 openApi,
       ResourceHandler resources,
@@ -55,6 +59,7 @@ public final class ApiHandler extends Handler.Abstract {
       String serverAddress,
       Duration requestTimeout) {
     this.authenticator = authenticator;
+    this.authorizer = authorizer;
     this.discovery = discovery;
     this.openApi = openApi;
     this.resources = resources;
@@ -76,6 +81,7 @@ public final class ApiHandler extends Handler.Abstract {
     try {
       if (!PUBLIC.contains(ex.path())) {
         ex.user(authenticate(ex));
+        authorize(ex, info);
       }
       boolean longRunning = info.verb().equals("watch");
       if (!longRunning) {
@@ -115,10 +121,33 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (Authenticator.InvalidCredentialsException e) {
       throw ApiException.unauthorized();
     }
-    if (user.isAnonymous()) {
-      throw ApiException.unauthorized();
-    }
     return user;
+  }
+
+  /** 403 with upstream's message unless the authorizer allows the request. */
+  private void authorize(HttpExchange ex, RequestInfo info) {
+    Attributes a =
+        info.resourceRequest()
+            ? Attributes.resource(
+                ex.user(),
+                info.verb(),
+                info.group(),
+                info.resource(),
+                info.subresource(),
+                info.namespace(),
+                info.name())
+            : Attributes.nonResource(ex.user(), ex.method().toLowerCase(), ex.path());
+    if (authorizer.allows(a)) {
+      return;
+    }
+    if (!a.resourceRequest()) {
+      throw new ApiException(403, "Forbidden", "forbidden: " + a.forbiddenMessage(), null);
+    }
+    throw ApiException.forbidden(
+        new io.k8j.apiserver.registry.GroupResource(a.apiGroup(), a.resource()),
+        a.name(),
+        a.forbiddenMessage(),
+        null);
   }
 
   /**

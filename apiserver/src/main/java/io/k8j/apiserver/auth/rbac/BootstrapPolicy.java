@@ -1,0 +1,264 @@
+package io.k8j.apiserver.auth.rbac;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.k8j.apiserver.Json;
+import io.k8j.apiserver.http.ApiException;
+import io.k8j.apiserver.registry.ResourceStore;
+import java.util.List;
+
+/**
+ * The default ClusterRoles and ClusterRoleBindings created at start when absent, as upstream's
+ * bootstrap policy: cluster-admin (bound to {@code system:masters}), admin, edit, view,
+ * system:discovery, system:basic-user, system:public-info-viewer, and the components' roles. Until
+ * the Node authorizer exists, system:node is bound to the group {@code system:nodes}.
+ */
+public final class BootstrapPolicy {
+  private static final List<String> READ = List.of("get", "list", "watch");
+  private static final List<String> WRITE =
+      List.of("create", "delete", "deletecollection", "patch", "update");
+  private static final List<String> ALL = List.of("*");
+  private static final List<String> WORKLOADS =
+      List.of(
+          "pods",
+          "pods/log",
+          "pods/status",
+          "pods/exec",
+          "pods/attach",
+          "pods/portforward",
+          "services",
+          "services/proxy",
+          "endpoints",
+          "configmaps",
+          "persistentvolumeclaims",
+          "replicationcontrollers",
+          "replicationcontrollers/scale",
+          "serviceaccounts",
+          "events",
+          "limitranges",
+          "resourcequotas");
+  private static final List<String> APPS =
+      List.of(
+          "deployments",
+          "deployments/scale",
+          "replicasets",
+          "replicasets/scale",
+          "statefulsets",
+          "statefulsets/scale",
+          "daemonsets",
+          "controllerrevisions");
+  private static final List<String> PUBLIC_PATHS =
+      List.of("/healthz", "/livez", "/readyz", "/version", "/version/");
+
+  private BootstrapPolicy() {}
+
+  /** Creates each default role and binding that does not exist yet; existing ones are kept. */
+  public static void ensure(ResourceStore clusterRoles, ResourceStore clusterRoleBindings) {
+    role(clusterRoles, "cluster-admin", resources(ALL, List.of("*"), ALL), nonResource(ALL, "*"));
+    role(
+        clusterRoles,
+        "system:discovery",
+        nonResource(
+            List.of("get"),
+            "/api",
+            "/api/*",
+            "/apis",
+            "/apis/*",
+            "/healthz",
+            "/livez",
+            "/readyz",
+            "/version",
+            "/version/",
+            "/openapi",
+            "/openapi/*"));
+    role(
+        clusterRoles,
+        "system:public-info-viewer",
+        nonResource(List.of("get"), PUBLIC_PATHS.toArray(String[]::new)));
+    role(
+        clusterRoles,
+        "system:basic-user",
+        resources(
+            List.of("create"), List.of("authentication.k8s.io"), List.of("selfsubjectreviews")),
+        resources(
+            List.of("create"),
+            List.of("authorization.k8s.io"),
+            List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews")));
+    ObjectNode[] view = {
+      resources(READ, List.of(""), WORKLOADS),
+      resources(READ, List.of(""), List.of("namespaces", "namespaces/status", "pods/status")),
+      resources(READ, List.of("apps"), APPS),
+      resources(READ, List.of("batch"), List.of("jobs", "cronjobs", "jobs/status")),
+      resources(READ, List.of("autoscaling"), List.of("horizontalpodautoscalers")),
+      resources(READ, List.of("networking.k8s.io"), List.of("ingresses", "networkpolicies")),
+      resources(READ, List.of("policy"), List.of("poddisruptionbudgets")),
+      resources(READ, List.of("discovery.k8s.io"), List.of("endpointslices"))
+    };
+    role(clusterRoles, "view", view);
+    ObjectNode[] edit = {
+      resources(concat(READ, WRITE), List.of(""), concat(WORKLOADS, List.of("secrets"))),
+      resources(concat(READ, WRITE), List.of("apps"), APPS),
+      resources(concat(READ, WRITE), List.of("batch"), List.of("jobs", "cronjobs")),
+      resources(concat(READ, WRITE), List.of("autoscaling"), List.of("horizontalpodautoscalers")),
+      resources(
+          concat(READ, WRITE),
+          List.of("networking.k8s.io"),
+          List.of("ingresses", "networkpolicies")),
+      resources(concat(READ, WRITE), List.of("policy"), List.of("poddisruptionbudgets")),
+      resources(concat(READ, WRITE), List.of("discovery.k8s.io"), List.of("endpointslices")),
+      resources(concat(READ, WRITE), List.of("coordination.k8s.io"), List.of("leases")),
+      resources(READ, List.of(""), List.of("namespaces", "namespaces/status"))
+    };
+    role(clusterRoles, "edit", edit);
+    ObjectNode[] admin = new ObjectNode[edit.length + 1];
+    System.arraycopy(edit, 0, admin, 0, edit.length);
+    admin[edit.length] =
+        resources(
+            concat(READ, WRITE),
+            List.of("rbac.authorization.k8s.io"),
+            List.of("roles", "rolebindings"));
+    role(clusterRoles, "admin", admin);
+    role(
+        clusterRoles,
+        "system:kube-scheduler",
+        resources(READ, ALL, List.of("*")),
+        resources(List.of("create"), List.of(""), List.of("bindings", "pods/binding")),
+        resources(List.of("patch", "update"), List.of(""), List.of("pods/status")),
+        resources(List.of("delete"), List.of(""), List.of("pods")),
+        resources(
+            List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")),
+        resources(ALL, List.of("coordination.k8s.io"), List.of("leases")));
+    // runs every controller under one identity (no per-controller service accounts yet)
+    role(
+        clusterRoles,
+        "system:kube-controller-manager",
+        resources(ALL, ALL, List.of("*")),
+        nonResource(List.of("get"), "/api", "/api/*", "/apis", "/apis/*"));
+    role(
+        clusterRoles,
+        "system:node",
+        resources(READ, ALL, List.of("*")),
+        resources(
+            concat(List.of("create"), WRITE),
+            List.of(""),
+            List.of("nodes", "nodes/status", "pods", "pods/status", "pods/eviction", "events")),
+        resources(
+            List.of("create", "patch", "update"), List.of("events.k8s.io"), List.of("events")),
+        resources(ALL, List.of("coordination.k8s.io"), List.of("leases")),
+        resources(
+            List.of("create"),
+            List.of("authentication.k8s.io", "authorization.k8s.io"),
+            List.of("tokenreviews", "subjectaccessreviews")),
+        resources(List.of("create"), List.of(""), List.of("serviceaccounts/token")));
+
+    binding(clusterRoleBindings, "cluster-admin", "cluster-admin", group("system:masters"));
+    binding(
+        clusterRoleBindings, "system:discovery", "system:discovery", group("system:authenticated"));
+    binding(
+        clusterRoleBindings,
+        "system:basic-user",
+        "system:basic-user",
+        group("system:authenticated"));
+    binding(
+        clusterRoleBindings,
+        "system:public-info-viewer",
+        "system:public-info-viewer",
+        group("system:authenticated"),
+        group("system:unauthenticated"));
+    binding(
+        clusterRoleBindings,
+        "system:kube-scheduler",
+        "system:kube-scheduler",
+        user("system:kube-scheduler"));
+    binding(
+        clusterRoleBindings,
+        "system:kube-controller-manager",
+        "system:kube-controller-manager",
+        user("system:kube-controller-manager"));
+    binding(clusterRoleBindings, "system:node", "system:node", group("system:nodes"));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+
+  private static ObjectNode resources(
+      List<String> verbs, List<String> groups, List<String> resources) {
+    ObjectNode r = Json.object();
+    strings(r.putArray("apiGroups"), groups);
+    strings(r.putArray("resources"), resources);
+    strings(r.putArray("verbs"), verbs);
+    return r;
+  }
+
+  private static ObjectNode nonResource(List<String> verbs, String... urls) {
+    ObjectNode r = Json.object();
+    strings(r.putArray("nonResourceURLs"), List.of(urls));
+    strings(r.putArray("verbs"), verbs);
+    return r;
+  }
+
+  private static void strings(ArrayNode array, List<String> values) {
+    values.forEach(array::add);
+  }
+
+  private static ObjectNode group(String name) {
+    return Json.object()
+        .put("apiGroup", "rbac.authorization.k8s.io")
+        .put("kind", "Group")
+        .put("name", name);
+  }
+
+  private static ObjectNode user(String name) {
+    return Json.object()
+        .put("apiGroup", "rbac.authorization.k8s.io")
+        .put("kind", "User")
+        .put("name", name);
+  }
+
+  private static ObjectNode metadata(ObjectNode obj, String name) {
+    ObjectNode meta = Json.metadata(obj).put("name", name);
+    Json.child(meta, "labels").put("kubernetes.io/bootstrapping", "rbac-defaults");
+    Json.child(meta, "annotations").put("rbac.authorization.kubernetes.io/autoupdate", "true");
+    return meta;
+  }
+
+  private static void role(ResourceStore store, String name, ObjectNode... rules) {
+    ObjectNode role =
+        Json.object().put("apiVersion", "rbac.authorization.k8s.io/v1").put("kind", "ClusterRole");
+    metadata(role, name);
+    ArrayNode array = role.putArray("rules");
+    for (ObjectNode r : rules) {
+      array.add(r);
+    }
+    createIfAbsent(store, role);
+  }
+
+  private static void binding(
+      ResourceStore store, String name, String roleName, ObjectNode... subjects) {
+    ObjectNode b =
+        Json.object()
+            .put("apiVersion", "rbac.authorization.k8s.io/v1")
+            .put("kind", "ClusterRoleBinding");
+    metadata(b, name);
+    b.putObject("roleRef")
+        .put("apiGroup", "rbac.authorization.k8s.io")
+        .put("kind", "ClusterRole")
+        .put("name", roleName);
+    ArrayNode array = b.putArray("subjects");
+    for (ObjectNode s : subjects) {
+      array.add(s);
+    }
+    createIfAbsent(store, b);
+  }
+
+  private static void createIfAbsent(ResourceStore store, ObjectNode obj) {
+    try {
+      store.create("", obj, false);
+    } catch (ApiException e) {
+      if (e.code() != 409) {
+        throw e;
+      }
+    }
+  }
+}
