@@ -80,7 +80,7 @@ public final class ApiHandler extends Handler.Abstract {
     ScheduledFuture<?> timeout = null;
     try {
       if (!PUBLIC.contains(ex.path())) {
-        ex.user(authenticate(ex));
+        ex.user(impersonate(ex, authenticate(ex)));
         authorize(ex, info);
       }
       boolean longRunning = info.verb().equals("watch");
@@ -122,6 +122,47 @@ public final class ApiHandler extends Handler.Abstract {
       throw ApiException.unauthorized();
     }
     return user;
+  }
+
+  /**
+   * The user named by {@code Impersonate-User} / {@code Impersonate-Group}, when the authenticated
+   * user holds the {@code impersonate} verb on each of them; else 403.
+   */
+  private UserInfo impersonate(HttpExchange ex, UserInfo user) {
+    String name = ex.header("Impersonate-User");
+    List<String> groups = ex.headers("Impersonate-Group");
+    if (name == null || name.isEmpty()) {
+      if (!groups.isEmpty()) {
+        throw ApiException.badRequest("requested [Impersonate-Group] without impersonating a user");
+      }
+      return user;
+    }
+    String[] sa = name.startsWith("system:serviceaccount:") ? name.split(":", 4) : null;
+    Attributes asUser =
+        sa != null && sa.length == 4
+            ? Attributes.resource(user, "impersonate", "", "serviceaccounts", "", sa[2], sa[3])
+            : Attributes.resource(user, "impersonate", "", "users", "", "", name);
+    check(asUser);
+    java.util.ArrayList<String> all = new java.util.ArrayList<>();
+    for (String g : groups) {
+      check(Attributes.resource(user, "impersonate", "", "groups", "", "", g));
+      all.add(g);
+    }
+    if (sa != null && sa.length == 4) {
+      all.add("system:serviceaccounts");
+      all.add("system:serviceaccounts:" + sa[2]);
+    }
+    return UserInfo.authenticated(name, "", all);
+  }
+
+  private void check(Attributes a) {
+    if (!authorizer.allows(a)) {
+      throw ApiException.forbidden(
+          new io.k8j.apiserver.registry.GroupResource(a.apiGroup(), a.resource()),
+          a.name(),
+          a.forbiddenMessage(),
+          null);
+    }
   }
 
   /** 403 with upstream's message unless the authorizer allows the request. */

@@ -78,6 +78,11 @@ public final class HttpExchange {
     this.user = user;
   }
 
+  /** Every value of a repeated header, in order. */
+  public java.util.List<String> headers(String name) {
+    return request.getHeaders().getValuesList(name);
+  }
+
   public String header(String name) {
     return request.getHeaders().get(name);
   }
