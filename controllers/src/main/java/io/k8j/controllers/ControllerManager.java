@@ -11,6 +11,8 @@ import io.k8j.client.leaderelection.ClientLeaseLock;
 import io.k8j.client.leaderelection.LeaderElectionConfig;
 import io.k8j.client.leaderelection.LeaderElector;
 import io.k8j.controllers.deployment.DeploymentController;
+import io.k8j.controllers.endpoint.EndpointsController;
+import io.k8j.controllers.endpointslice.EndpointSliceController;
 import io.k8j.controllers.garbagecollector.GarbageCollector;
 import io.k8j.controllers.namespace.NamespaceController;
 import io.k8j.controllers.nodelifecycle.NodeLifecycleController;
@@ -162,6 +164,30 @@ public final class ControllerManager implements AutoCloseable {
                   c.options().clock());
           te.start(8);
           return te;
+        });
+    m.put(
+        "endpoints-controller",
+        c -> {
+          var ep =
+              new EndpointsController(
+                  c.informers(),
+                  c.writer(),
+                  c.recorder("endpoint-controller"),
+                  c.options().clock());
+          ep.start(c.options().concurrentEndpointSyncs());
+          return ep;
+        });
+    m.put(
+        "endpointslice-controller",
+        c -> {
+          var es =
+              new EndpointSliceController(
+                  c.informers(),
+                  c.writer(),
+                  c.recorder("endpoint-slice-controller"),
+                  c.options().clock());
+          es.start(c.options().concurrentServiceEndpointSyncs());
+          return es;
         });
     return m;
   }

@@ -15,10 +15,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stands in for kubelets in integration tests: every new pod in the namespace is marked Running and
- * Ready through pods/status after a delay, as a kubelet would once its containers started.
+ * Stands in for kubelets in integration tests: every new pod in the namespace gets an IP and is
+ * marked Running and Ready through pods/status after a delay, as a kubelet would once its
+ * containers started.
  */
 public final class PodReadiness implements AutoCloseable {
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_IP =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final KubernetesClient client;
   private final Duration delay;
   private final SharedIndexInformer<Pod> informer;
@@ -75,6 +78,10 @@ public final class PodReadiness implements AutoCloseable {
           .editStatus(
               p -> {
                 p.getStatus().setPhase("Running");
+                if (p.getStatus().getPodIP() == null) {
+                  int n = NEXT_IP.incrementAndGet();
+                  p.getStatus().setPodIP("10.244." + (n / 250) + "." + (n % 250 + 1));
+                }
                 List<PodCondition> conditions =
                     List.of(
                         new PodConditionBuilder()
