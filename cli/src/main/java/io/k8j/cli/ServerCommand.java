@@ -78,6 +78,19 @@ final class ServerCommand implements Callable<Integer> {
   Path containerRuntimeEndpoint;
 
   @Option(
+      names = "--cluster-cidr",
+      paramLabel = "CIDR",
+      description = "The range pod IPs come from (default: ${DEFAULT-VALUE}).")
+  String clusterCidr = "10.42.0.0/16";
+
+  @Option(
+      names = "--cluster-dns-port",
+      paramLabel = "PORT",
+      description =
+          "The port cluster DNS answers on, on every address; 0 turns it off (default: ${DEFAULT-VALUE}).")
+  int clusterDnsPort = 53;
+
+  @Option(
       names = "--disable-agent",
       description = "Run only the control plane: no kubelet and no proxy on this machine.")
   boolean disableAgent;

@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.k8j.apiserver.ApiServer;
 import io.k8j.apiserver.ApiServerOptions;
+import io.k8j.apiserver.auth.Identity;
 import io.k8j.controllers.ControllerManager;
 import io.k8j.controllers.ControllerManagerOptions;
+import io.k8j.dns.ClusterDns;
+import io.k8j.dns.DnsOptions;
 import io.k8j.kubelet.Kubelet;
 import io.k8j.kubelet.KubeletOptions;
 import io.k8j.kubelet.RuntimeKind;
@@ -18,7 +21,7 @@ import io.k8j.store.Store;
 import io.k8j.store.embedded.EmbeddedStore;
 import io.k8j.store.etcd.EtcdStore;
 import io.k8j.store.etcd.EtcdStoreConfig;
-import java.nio.file.Files;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -50,14 +53,18 @@ final class ServerComponents implements AutoCloseable {
       LOG.info("API server ready at {}", api.url());
       Path kubeconfig = cmd.dataDir.resolve("admin.kubeconfig").toAbsolutePath();
 
+      // every component is a client of the API server with its own identity, never the admin's
       ControllerManager controllers =
-          c.add(new ControllerManager(c.client(kubeconfig), ControllerManagerOptions.defaults()));
+          c.add(
+              new ControllerManager(
+                  c.client(api, Identity.CONTROLLER_MANAGER), ControllerManagerOptions.defaults()));
       controllers.start();
-      Scheduler scheduler = c.add(new Scheduler(c.client(kubeconfig), SchedulerOptions.defaults()));
+      Scheduler scheduler =
+          c.add(new Scheduler(c.client(api, Identity.SCHEDULER), SchedulerOptions.defaults()));
       scheduler.start();
 
       if (!cmd.disableAgent) {
-        c.startNode(cmd, kubeconfig);
+        c.startNode(cmd, api);
       }
       System.out.printf(
           "%nk8j: the cluster's API server is at %s%n"
@@ -70,7 +77,8 @@ final class ServerComponents implements AutoCloseable {
     }
   }
 
-  private void startNode(ServerCommand cmd, Path kubeconfig) throws Exception {
+  private void startNode(ServerCommand cmd, ApiServer api) throws Exception {
+    Identity node = Identity.node(cmd.nodeName);
     RuntimeKind.Choice runtime =
         cmd.runtime == null
             ? RuntimeKind.detect()
@@ -84,16 +92,30 @@ final class ServerComponents implements AutoCloseable {
     if (cmd.nodeIp != null) {
       kubelet.nodeIp(cmd.nodeIp);
     }
-    Kubelet k = add(new Kubelet(client(kubeconfig), kubelet.build()));
+    Kubelet k = add(new Kubelet(client(api, node), kubelet.build()));
     k.start();
     List<String> addresses = cmd.nodeIp == null ? List.of() : List.of(cmd.nodeIp);
     ServiceProxy proxy =
-        add(new ServiceProxy(client(kubeconfig), ProxyOptions.defaults(cmd.nodeName, addresses)));
+        add(
+            new ServiceProxy(
+                client(api, node),
+                ProxyOptions.defaults(cmd.nodeName, addresses).withClusterCidr(cmd.clusterCidr)));
     proxy.start();
+    if (cmd.clusterDnsPort > 0) {
+      ClusterDns dns =
+          add(
+              new ClusterDns(
+                  client(api, node),
+                  DnsOptions.defaults()
+                      .withListen(InetAddress.getByName("0.0.0.0"), cmd.clusterDnsPort)));
+      dns.start();
+      LOG.info("cluster DNS answering on {}", dns.address());
+    }
   }
 
-  private KubernetesClient client(Path kubeconfig) throws Exception {
-    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+  /** A client of the API server that authenticates with the identity's client certificate. */
+  private KubernetesClient client(ApiServer api, Identity identity) {
+    Config config = Config.fromKubeconfig(api.pki().kubeconfigFor(identity, api.url()));
     return add(new KubernetesClientBuilder().withConfig(config).build());
   }
 
