@@ -29,8 +29,8 @@ public final class LeaderElector implements AutoCloseable {
   private final LeaseLock lock;
   private final LeaderElectionConfig config;
   private final Clock clock;
-  private LeaderElectionRecord observedRecord;
-  private long observedNanos;
+  private volatile LeaderElectionRecord observedRecord;
+  private volatile long observedNanos;
   private volatile boolean leading;
   private volatile boolean closed;
   private volatile Thread runner;
@@ -87,7 +87,12 @@ public final class LeaderElector implements AutoCloseable {
       if (!sleep(config.retryPeriod())) {
         return;
       }
-      if (tryAcquireOrRenew()) {
+      long left = config.renewDeadline().toNanos() - (clock.nanoTime() - lastRenewal);
+      Boolean renewed = left > 0 ? attemptWithin(left) : Boolean.FALSE;
+      if (renewed == null) {
+        return;
+      }
+      if (renewed) {
         lastRenewal = clock.nanoTime();
       } else if (heldByAnother()) {
         LOG.warn(
@@ -104,6 +109,30 @@ public final class LeaderElector implements AutoCloseable {
             config.renewDeadline());
         return;
       }
+    }
+  }
+
+  /**
+   * One renewal that may not outlast the renew deadline (upstream bounds it with a context): a
+   * request still running when the deadline passes counts as failed. Null when interrupted.
+   */
+  private Boolean attemptWithin(long nanos) {
+    var attempt = new java.util.concurrent.FutureTask<>(this::tryAcquireOrRenew);
+    Thread.ofVirtual().name(config.identity() + "-renew").start(attempt);
+    try {
+      return attempt.get(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      attempt.cancel(true);
+      return null;
+    } catch (java.util.concurrent.TimeoutException e) {
+      attempt.cancel(true);
+      LOG.warn(
+          "{}: renewing lease {} took longer than the renew deadline",
+          config.identity(),
+          lock.describe());
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
     }
   }
 
