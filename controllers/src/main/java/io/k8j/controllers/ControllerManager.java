@@ -1,6 +1,7 @@
 package io.k8j.controllers;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.k8j.client.SharedInformers;
 import io.k8j.client.events.ClientEventSink;
 import io.k8j.client.events.EventBroadcaster;
@@ -16,9 +17,12 @@ import io.k8j.controllers.endpointslice.EndpointSliceController;
 import io.k8j.controllers.garbagecollector.GarbageCollector;
 import io.k8j.controllers.namespace.NamespaceController;
 import io.k8j.controllers.nodelifecycle.NodeLifecycleController;
+import io.k8j.controllers.podgc.PodGcController;
 import io.k8j.controllers.replicaset.ReplicaSetController;
 import io.k8j.controllers.replicaset.ReplicaSetKind;
+import io.k8j.controllers.serviceaccount.ServiceAccountsController;
 import io.k8j.controllers.tainteviction.TaintEvictionController;
+import io.k8j.controllers.ttlafterfinished.TtlAfterFinishedController;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,12 +193,43 @@ public final class ControllerManager implements AutoCloseable {
           es.start(c.options().concurrentServiceEndpointSyncs());
           return es;
         });
+    m.put(
+        "serviceaccount-controller",
+        c -> {
+          var sa = new ServiceAccountsController(c.informers(), c.writer(), c.options().clock());
+          sa.start(c.options().concurrentServiceAccountSyncs());
+          return sa;
+        });
+    m.put(
+        "ttl-after-finished-controller",
+        c -> {
+          var ttl =
+              new TtlAfterFinishedController(
+                  c.informers(), c.writer(), c.writer(), c.options().clock());
+          ttl.start(c.options().concurrentTtlSyncs());
+          return ttl;
+        });
+    m.put(
+        "pod-garbage-collector-controller",
+        c -> {
+          var gc =
+              new PodGcController(
+                  c.informers(),
+                  c.writer(),
+                  c.writer(),
+                  c.options().clock(),
+                  c.options().terminatedPodGcThreshold(),
+                  c.options().podGcPeriod());
+          gc.start();
+          return gc;
+        });
     return m;
   }
 
   private final KubernetesClient client;
   private final ControllerManagerOptions options;
   private Term term;
+  private KubernetesClient electionClient;
   private LeaderElector elector;
   private Thread electionThread;
   private volatile boolean closed;
@@ -215,6 +250,9 @@ public final class ControllerManager implements AutoCloseable {
       startTerm();
       return;
     }
+    // As upstream, the lease is renewed through a client of its own, so that informers busy with
+    // large lists never delay a renewal.
+    electionClient = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
     electionThread =
         Thread.ofPlatform().daemon().name("controller-manager-election").start(this::campaign);
   }
@@ -228,7 +266,7 @@ public final class ControllerManager implements AutoCloseable {
         }
         e =
             new LeaderElector(
-                new ClientLeaseLock(client, options.leaseNamespace(), options.leaseName()),
+                new ClientLeaseLock(electionClient, options.leaseNamespace(), options.leaseName()),
                 new LeaderElectionConfig(
                     options.identity(),
                     options.leaseDuration(),
@@ -292,6 +330,9 @@ public final class ControllerManager implements AutoCloseable {
       }
     }
     stopTerm();
+    if (electionClient != null) {
+      electionClient.close();
+    }
   }
 
   /** One leadership term: informers, event writer and controllers, started and stopped together. */
