@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServerCommand.class,
       BenchCommand.class,
+      ImagesCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
