@@ -245,7 +245,9 @@ public final class RuntimeManager {
     String id;
     try {
       String imageRef = images.ensureImageExists(pod, c, fieldPath, sandboxConfig);
-      List<KeyValue> envs = env.resolve(pod, c, podIps, hostIp.get());
+      // a simulated container has no process to hand an environment to
+      List<KeyValue> envs =
+          runtime.simulated() ? List.of() : env.resolve(pod, c, podIps, hostIp.get());
       Map<String, String> envMap = new HashMap<>();
       envs.forEach(kv -> envMap.put(kv.getKey(), kv.getValue()));
       List<Mount> mounts;

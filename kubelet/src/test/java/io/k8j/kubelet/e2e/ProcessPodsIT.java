@@ -30,6 +30,8 @@ class ProcessPodsIT {
     if (node != null) {
       node.close();
     }
+    // the mount points the process runtime made on the host for these pods' volumes
+    NodeFixture.deleteTree(java.nio.file.Path.of("/tmp/k8j-e2e"));
   }
 
   static Pod pod(String name) {

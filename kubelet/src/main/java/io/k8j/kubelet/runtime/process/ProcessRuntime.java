@@ -210,6 +210,9 @@ public final class ProcessRuntime implements ContainerRuntime {
       }
     }
     sandboxes.remove(sandboxId);
+    if (cgroups) {
+      new Cgroups("k8j/" + sandboxId).remove();
+    }
     delete(stateDir.resolve("sandboxes").resolve(sandboxId + ".json"));
   }
 

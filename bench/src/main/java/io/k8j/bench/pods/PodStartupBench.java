@@ -1,0 +1,456 @@
+package io.k8j.bench.pods;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.k8j.bench.Histogram;
+import io.k8j.kubelet.Kubelet;
+import io.k8j.kubelet.KubeletOptions;
+import io.k8j.kubelet.RuntimeKind;
+import io.k8j.kubelet.images.BusyboxImage;
+import io.k8j.kubelet.network.CniNetworkConfig;
+import io.k8j.testing.cluster.TestApiServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code k8j bench pods}. Part one: pod startup latency on one node with containerd (create ->
+ * Running as a watch sees it, image present), each round a burst of N pods created at once, p50 and
+ * p99 against upstream's SLO (p99 &lt;= 5 s) and the target (p99 &lt; 1 s). Part two: simulated
+ * nodes (kwok-like kubelets, one JVM, one API server in the same JVM), step by step, the time for
+ * all nodes to be Ready and all pods to be Running, and the JVM's heap and CPU in steady state.
+ */
+public final class PodStartupBench {
+  /**
+   * @param criPodCounts the sizes of the containerd bursts
+   * @param simulated the (nodes, pods) steps of the simulated part
+   * @param steadySeconds how long each simulated step is watched in steady state
+   */
+  public record Settings(List<Integer> criPodCounts, List<int[]> simulated, int steadySeconds) {
+    public static Settings defaults() {
+      return new Settings(
+          List.of(20, 100), List.of(new int[] {100, 3000}, new int[] {300, 10000}), 30);
+    }
+
+    /** The defaults with {@code cri=}, {@code sim=} and {@code steady=} arguments applied. */
+    public static Settings parse(String... args) {
+      Settings d = defaults();
+      List<Integer> cri = d.criPodCounts();
+      List<int[]> sim = d.simulated();
+      int steady = d.steadySeconds();
+      for (String a : args) {
+        String v = a.substring(a.indexOf('=') + 1);
+        if (a.startsWith("cri=")) {
+          cri =
+              v.isEmpty() ? List.of() : Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
+        } else if (a.startsWith("sim=")) {
+          sim = v.isEmpty() ? List.of() : Arrays.stream(v.split(",")).map(Settings::step).toList();
+        } else if (a.startsWith("steady=")) {
+          steady = Integer.parseInt(v);
+        } else {
+          throw new IllegalArgumentException("unknown argument " + a);
+        }
+      }
+      return new Settings(cri, sim, steady);
+    }
+
+    private static int[] step(String s) {
+      String[] p = s.split("x");
+      return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+    }
+  }
+
+  private static final String NS = "bench";
+  private static final String IMAGE = "busybox:1.36";
+
+  private final Settings settings;
+  private final Path workDir;
+  private final PrintStream out;
+
+  public PodStartupBench(Settings settings, Path workDir, PrintStream out) {
+    this.settings = settings;
+    this.workDir = workDir;
+    this.out = out;
+  }
+
+  /**
+   * Runs the benchmark; arguments override the defaults: {@code cri=20,100}, {@code
+   * sim=100x3000,300x10000} (nodes x pods per step; {@code sim=} for none), {@code steady=30}.
+   */
+  public static void main(String[] args) throws Exception {
+    new PodStartupBench(
+            Settings.parse(args), Path.of(System.getProperty("java.io.tmpdir")), System.out)
+        .run();
+  }
+
+  public void run() throws Exception {
+    Files.createDirectories(workDir);
+    RuntimeKind.Choice choice = RuntimeKind.detect();
+    if (settings.criPodCounts().isEmpty()) {
+      out.println("pod startup on containerd: not asked for");
+    } else if (choice.kind() == RuntimeKind.CRI) {
+      containerd();
+    } else {
+      out.println("pod startup on containerd: skipped (" + choice.reason() + ")");
+    }
+    simulated();
+  }
+
+  // ---- part one: containerd
+
+  private void containerd() throws Exception {
+    Path dir = Files.createTempDirectory(workDir, "pods-bench-");
+    String node = "bench-node";
+    String cidr = "10.88.200.0/22";
+    Files.createDirectories(dir.resolve("agent/images"));
+    BusyboxImage.write(dir.resolve("agent/images/busybox.tar"), IMAGE);
+    out.println("pod startup on one node with containerd (data in " + dir + ")");
+    try (TestApiServer api = TestApiServer.start()) {
+      KubernetesClient client = api.client();
+      namespace(client);
+      Kubelet kubelet =
+          new Kubelet(
+              client,
+              KubeletOptions.builder(node, dir)
+                  .runtime(RuntimeKind.CRI)
+                  .podCidr(cidr)
+                  .maxPods(250)
+                  .port(0)
+                  .bindAddress("127.0.0.1")
+                  .build());
+      try {
+        kubelet.start();
+        burst(client, kubelet, node, "warmup", 3);
+        out.printf(
+            Locale.ROOT,
+            "%-8s %10s %10s %10s %12s %10s%n",
+            "pods",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "all in ms",
+            "pods/s");
+        for (int n : settings.criPodCounts()) {
+          Result r = burst(client, kubelet, node, "p" + n, n);
+          out.printf(
+              Locale.ROOT,
+              "%-8d %10.0f %10.0f %10.0f %12.0f %10.1f%n",
+              n,
+              r.latency.percentileMillis(50),
+              r.latency.percentileMillis(99),
+              r.latency.percentileMillis(100),
+              r.allMillis,
+              n / (r.allMillis / 1000.0));
+        }
+        out.println("upstream's SLO: p99 <= 5000 ms; target: p99 < 1000 ms");
+      } finally {
+        removeSandboxes(kubelet);
+        kubelet.close();
+      }
+    } finally {
+      cleanUp(dir, CniNetworkConfig.forNode(node, cidr, dir).bridge());
+    }
+  }
+
+  private record Result(Histogram latency, double allMillis) {}
+
+  /** Creates n pods at once (8 requests in flight) and waits for a watch to see each Running. */
+  private Result burst(KubernetesClient client, Kubelet kubelet, String node, String prefix, int n)
+      throws Exception {
+    Map<String, Long> created = new ConcurrentHashMap<>();
+    Map<String, Long> running = new ConcurrentHashMap<>();
+    CountDownLatch all = new CountDownLatch(n);
+    Watch watch =
+        client
+            .pods()
+            .inNamespace(NS)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Pod pod) {
+                    String name = pod.getMetadata().getName();
+                    if (pod.getStatus() != null
+                        && "Running".equals(pod.getStatus().getPhase())
+                        && running.putIfAbsent(name, System.nanoTime()) == null
+                        && name.startsWith(prefix + "-")) {
+                      all.countDown();
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
+    long start = System.nanoTime();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Semaphore inFlight = new Semaphore(8);
+      for (int i = 0; i < n; i++) {
+        String name = prefix + "-" + i;
+        inFlight.acquire();
+        pool.submit(
+            () -> {
+              try {
+                created.put(name, System.nanoTime());
+                client.pods().inNamespace(NS).resource(pod(name, node)).create();
+              } finally {
+                inFlight.release();
+              }
+              return null;
+            });
+      }
+    }
+    boolean done = all.await(10, TimeUnit.MINUTES);
+    double allMillis = (System.nanoTime() - start) / 1e6;
+    watch.close();
+    Histogram h = new Histogram();
+    for (var e : created.entrySet()) {
+      Long r = running.get(e.getKey());
+      if (r != null) {
+        h.record(r - e.getValue());
+      }
+    }
+    if (!done) {
+      out.println("  (" + h.count() + " of " + n + " pods were Running after 10 minutes)");
+    }
+    client.pods().inNamespace(NS).withGracePeriod(0).delete();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!kubelet.runtime().listPodSandbox(null).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    return new Result(h, allMillis);
+  }
+
+  private static Pod pod(String name, String node) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .addToLabels("bench", "pods")
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .withTerminationGracePeriodSeconds(1L)
+        .addNewContainer()
+        .withName("app")
+        .withImage(IMAGE)
+        .withCommand("sleep", "3600")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static void namespace(KubernetesClient client) {
+    if (client.namespaces().withName(NS).get() == null) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .create();
+    }
+  }
+
+  // ---- part two: simulated nodes
+
+  private void simulated() throws Exception {
+    if (settings.simulated().isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("simulated nodes and pods in one JVM (API server in the same JVM)");
+    out.printf(
+        Locale.ROOT,
+        "%-7s %-7s %12s %14s %10s %12s %14s %12s%n",
+        "nodes",
+        "pods",
+        "nodes ready",
+        "pods running",
+        "pods/s",
+        "heap MiB",
+        "steady CPU %",
+        "threads");
+    for (int[] step : settings.simulated()) {
+      if (!simulatedStep(step[0], step[1])) {
+        out.println("stopped: the step did not converge");
+        break;
+      }
+    }
+  }
+
+  private boolean simulatedStep(int nodes, int pods) throws Exception {
+    Path dir = Files.createTempDirectory(workDir, "sim-bench-");
+    List<Kubelet> kubelets = new ArrayList<>();
+    try (TestApiServer api = TestApiServer.start()) {
+      KubernetesClient client = api.client();
+      namespace(client);
+      long t0 = System.nanoTime();
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        Semaphore starting = new Semaphore(16);
+        for (int i = 0; i < nodes; i++) {
+          Kubelet k =
+              new Kubelet(
+                  client,
+                  KubeletOptions.builder(
+                          String.format(Locale.ROOT, "sim-%04d", i), dir.resolve("n" + i))
+                      .runtime(RuntimeKind.SIMULATED)
+                      .podCidr(String.format(Locale.ROOT, "10.%d.%d.0/24", 100 + i / 256, i % 256))
+                      .nodeIp(String.format(Locale.ROOT, "10.250.%d.%d", i / 250, 1 + i % 250))
+                      .port(-1)
+                      .maxPods(Math.max(110, pods / nodes + 10))
+                      .build());
+          kubelets.add(k);
+          starting.acquire();
+          pool.submit(
+              () -> {
+                try {
+                  k.start();
+                } finally {
+                  starting.release();
+                }
+                return null;
+              });
+        }
+      }
+      double nodesMillis = (System.nanoTime() - t0) / 1e6;
+      CountDownLatch all = new CountDownLatch(pods);
+      Map<String, Boolean> seen = new ConcurrentHashMap<>();
+      Watch watch =
+          client
+              .pods()
+              .inNamespace(NS)
+              .watch(
+                  new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Pod pod) {
+                      if (pod.getStatus() != null
+                          && "Running".equals(pod.getStatus().getPhase())
+                          && seen.putIfAbsent(pod.getMetadata().getName(), true) == null) {
+                        all.countDown();
+                      }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                  });
+      long t1 = System.nanoTime();
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        Semaphore inFlight = new Semaphore(16);
+        for (int i = 0; i < pods; i++) {
+          String name = "sim-pod-" + i;
+          String node = String.format(Locale.ROOT, "sim-%04d", i % nodes);
+          inFlight.acquire();
+          pool.submit(
+              () -> {
+                try {
+                  client.pods().inNamespace(NS).resource(pod(name, node)).create();
+                } finally {
+                  inFlight.release();
+                }
+                return null;
+              });
+        }
+      }
+      boolean converged = all.await(15, TimeUnit.MINUTES);
+      double podsMillis = (System.nanoTime() - t1) / 1e6;
+      watch.close();
+      var os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
+      long w0 = System.nanoTime();
+      Thread.sleep(Duration.ofSeconds(settings.steadySeconds()));
+      double cpuPercent =
+          100.0 * (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - w0);
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+      out.printf(
+          Locale.ROOT,
+          "%-7d %-7d %10.1f s %12.1f s %10.0f %12d %14.0f %12d%s%n",
+          nodes,
+          pods,
+          nodesMillis / 1000,
+          podsMillis / 1000,
+          pods / (podsMillis / 1000),
+          heap,
+          cpuPercent,
+          threads,
+          converged ? "" : "  (" + seen.size() + " Running)");
+      return converged;
+    } finally {
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (Kubelet k : kubelets) {
+          pool.submit(k::close);
+        }
+      }
+      deleteTree(dir);
+    }
+  }
+
+  // ---- clean-up
+
+  private static void removeSandboxes(Kubelet kubelet) {
+    try {
+      for (var s : kubelet.runtime().listPodSandbox(null)) {
+        kubelet.runtime().stopPodSandbox(s.getId());
+        kubelet.runtime().removePodSandbox(s.getId());
+      }
+    } catch (RuntimeException e) {
+      System.err.println("could not remove sandboxes: " + e);
+    }
+  }
+
+  private static void cleanUp(Path dir, String bridge) throws IOException {
+    List<String> mounts = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      if (f.length > 4 && f[4].startsWith(dir + "/")) {
+        mounts.add(f[4]);
+      }
+    }
+    mounts.sort(Comparator.comparingInt(String::length).reversed());
+    for (String m : mounts) {
+      run("umount", "-l", m);
+    }
+    run("ip", "link", "del", bridge);
+    deleteTree(dir);
+  }
+
+  private static void run(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      p.waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      System.err.println(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+}
