@@ -53,6 +53,8 @@ class SimulatedKubeletIT {
                 .nodeIp("10.0.0.1")
                 .podCidr("10.44.0.0/24")
                 .syncFrequency(Duration.ofSeconds(5))
+                .fileCheckFrequency(Duration.ofMillis(500))
+                .housekeepingPeriod(Duration.ofSeconds(1))
                 .build());
     kubelet.start();
   }
@@ -166,6 +168,65 @@ class SimulatedKubeletIT {
             HttpRequest.newBuilder(URI.create(base + "/spec")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(spec.body()).contains("\"num_cores\"").contains("\"memory_capacity\"");
+  }
+
+  @Test
+  void staticPodsAreMirroredAndFollowTheirManifest() throws Exception {
+    Path manifests = dir.resolve("agent/pod-manifests");
+    Files.createDirectories(manifests);
+    Files.writeString(
+        manifests.resolve("etcd.yaml"),
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: etcd, namespace: kube-system}
+        spec:
+          containers:
+          - {name: etcd, image: etcd:3.5}
+        """);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod m = client.pods().inNamespace("kube-system").withName("etcd-sim-1").get();
+              assertThat(m).isNotNull();
+              assertThat(m.getMetadata().getAnnotations())
+                  .containsKey("kubernetes.io/config.mirror");
+              assertThat(m.getMetadata().getOwnerReferences())
+                  .anySatisfy(o -> assertThat(o.getKind()).isEqualTo("Node"));
+              assertThat(m.getStatus().getPhase()).isEqualTo("Running");
+            });
+    String firstUid =
+        client
+            .pods()
+            .inNamespace("kube-system")
+            .withName("etcd-sim-1")
+            .get()
+            .getMetadata()
+            .getUid();
+    client.pods().inNamespace("kube-system").withName("etcd-sim-1").withGracePeriod(0).delete();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod m = client.pods().inNamespace("kube-system").withName("etcd-sim-1").get();
+              assertThat(m).isNotNull();
+              assertThat(m.getMetadata().getUid()).isNotEqualTo(firstUid);
+              assertThat(m.getStatus().getPhase()).isEqualTo("Running");
+            });
+    Files.delete(manifests.resolve("etcd.yaml"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> client.pods().inNamespace("kube-system").withName("etcd-sim-1").get() == null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                kubelet.runtime().listContainers(null).stream()
+                    .noneMatch(
+                        c ->
+                            c.getMetadata().getName().equals("etcd")
+                                && c.getState() == io.k8j.cri.v1.ContainerState.CONTAINER_RUNNING));
   }
 
   static SSLContext trustAll() throws Exception {
