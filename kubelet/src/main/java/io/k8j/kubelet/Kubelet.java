@@ -13,6 +13,7 @@ import io.k8j.kubelet.config.MirrorPods;
 import io.k8j.kubelet.config.StaticPodSource;
 import io.k8j.kubelet.env.EnvResolver;
 import io.k8j.kubelet.events.ApiEventRecorder;
+import io.k8j.kubelet.eviction.EvictionManager;
 import io.k8j.kubelet.images.BusyboxImage;
 import io.k8j.kubelet.images.ImageImporter;
 import io.k8j.kubelet.images.ImageManager;
@@ -85,6 +86,7 @@ public final class Kubelet implements AutoCloseable {
   private PodWorkers workers;
   private KubeletServer server;
   private Pleg pleg;
+  private volatile EvictionManager eviction;
   private int port;
   private volatile boolean started;
 
@@ -291,6 +293,17 @@ public final class Kubelet implements AutoCloseable {
             !runtime.simulated());
     housekeeping.start();
     closeables.add(housekeeping);
+    eviction =
+        new EvictionManager(
+            pods,
+            workers,
+            statuses,
+            events,
+            clock,
+            options.evictionMonitoringPeriod(),
+            options.evictionMemoryAvailableBytes());
+    eviction.start();
+    closeables.add(eviction);
     if (!runtime.simulated()) {
       ContainerLogManager logs =
           new ContainerLogManager(
@@ -394,7 +407,9 @@ public final class Kubelet implements AutoCloseable {
       ready = false;
       message = "container runtime is down: " + e.getMessage();
     }
-    return new NodeStatusManager.Health(ready, message, false, false, false);
+    EvictionManager e = eviction;
+    return new NodeStatusManager.Health(
+        ready, message, e != null && e.memoryPressure(), false, false);
   }
 
   private void deleteFromApi(Pod pod) {
