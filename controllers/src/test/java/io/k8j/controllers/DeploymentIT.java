@@ -281,7 +281,55 @@ class DeploymentIT {
                         });
               });
       kubelets.pause(false);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .apps()
+                              .deployments()
+                              .inNamespace("default")
+                              .withName("stuck")
+                              .get()
+                              .getStatus()
+                              .getConditions())
+                      .anySatisfy(
+                          c -> {
+                            assertThat(c.getType()).isEqualTo("Progressing");
+                            assertThat(c.getReason()).isEqualTo("NewReplicaSetAvailable");
+                          }));
       kubectl("rollout", "status", "deployment/stuck", "--timeout=60s");
+    }
+  }
+
+  @Test
+  void kubectlPausesResumesAndScalesADeployment() throws Exception {
+    try (PodReadiness kubelets = new PodReadiness(client, "default", Duration.ofMillis(100))) {
+      client.resource(deployment("paused", 2, "app:v1", "25%", "25%")).create();
+      kubectl("rollout", "status", "deployment/paused", "--timeout=60s");
+      kubectl("rollout", "pause", "deployment/paused");
+      kubectl("set", "image", "deployment/paused", "app=app:v2");
+      Thread.sleep(1000);
+      assertThat(
+              client
+                  .apps()
+                  .replicaSets()
+                  .inNamespace("default")
+                  .withLabel("app", "paused")
+                  .list()
+                  .getItems())
+          .as("no rollout while paused")
+          .hasSize(1);
+      kubectl("rollout", "resume", "deployment/paused");
+      kubectl("rollout", "status", "deployment/paused", "--timeout=60s");
+      assertThat(readyPods("paused"))
+          .hasSize(2)
+          .allSatisfy(
+              p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("app:v2"));
+      kubectl("scale", "deployment/paused", "--replicas=4");
+      kubectl("rollout", "status", "deployment/paused", "--timeout=60s");
+      assertThat(readyPods("paused")).hasSize(4);
     }
   }
 }
