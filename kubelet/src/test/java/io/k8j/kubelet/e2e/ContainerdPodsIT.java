@@ -86,6 +86,8 @@ class ContainerdPodsIT {
     assertThat(ip).startsWith("10.88.10.");
     assertThat(node.kubectl.run("get", "pod", "shared").ok().out())
         .containsPattern("shared\\s+2/2\\s+Running\\s+0");
+    assertThat(node.kubectl.run("describe", "pod", "shared").ok().out())
+        .contains("Started container server", "Created container client", "ContainersReady");
     List<String> reasons = events("shared").stream().map(Event::getReason).toList();
     assertThat(reasons).contains("Pulled", "Created", "Started");
   }
@@ -113,6 +115,9 @@ class ContainerdPodsIT {
           - name: main
             image: busybox:1.36
             command: [sh, -c, 'cat /work/order; exec sleep 3600']
+            lifecycle:
+              postStart:
+                exec: {command: [sh, -c, 'echo poststart > /proc/1/fd/1']}
             volumeMounts: [{name: work, mountPath: /work}]
         """);
     List<String> seen = new ArrayList<>();
@@ -130,7 +135,10 @@ class ContainerdPodsIT {
               return status.equals("Running");
             });
     assertThat(seen).contains("Init:0/2");
-    assertThat(node.logText("inits", "main", 0)).isEqualTo("first\nsecond\n");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> node.logText("inits", "main", 0).contains("poststart"));
+    assertThat(node.logText("inits", "main", 0)).startsWith("first\nsecond\n");
     assertThat(
             node.kubectl.jsonpath(
                 "inits", "{.status.initContainerStatuses[*].state.terminated.reason}"))
@@ -195,6 +203,18 @@ class ContainerdPodsIT {
     // each instance lives about 4 s (1 s healthy, the probe, 2 s to stop); the back-off (2 s
     // doubling, counted from the previous instance's exit as upstream does) soon exceeds that
     assertThat(gaps.get(gaps.size() - 1)).isGreaterThan(gaps.get(0) + 2);
+    // the logs of the current and the previous instance are kept, older ones go with their
+    // containers
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              try (var files =
+                  java.nio.file.Files.list(node.log("default", "liveness", "app", 0).getParent())) {
+                assertThat(files.filter(f -> f.toString().endsWith(".log")).count())
+                    .isBetween(1L, 2L);
+              }
+            });
     List<Event> ev = events("liveness");
     assertThat(ev)
         .anySatisfy(
@@ -351,6 +371,9 @@ class ContainerdPodsIT {
           - name: app
             image: busybox:1.36
             command: [sh, -c, 'trap "echo got TERM; sleep 3; echo bye; exit 0" TERM; echo started; while true; do sleep 1; done']
+            lifecycle:
+              preStop:
+                exec: {command: [sh, -c, 'echo prestop > /proc/1/fd/1']}
         ---
         apiVersion: v1
         kind: Pod
@@ -394,7 +417,8 @@ class ContainerdPodsIT {
     long graceful = gone[1];
     assertThat(stubborn).isBetween(3_500L, 12_000L);
     assertThat(graceful).isBetween(2_500L, 15_000L);
-    assertThat(lastLog[0]).contains("got TERM", "bye");
+    assertThat(lastLog[0]).contains("prestop", "got TERM", "bye");
+    assertThat(lastLog[0].indexOf("prestop")).isLessThan(lastLog[0].indexOf("got TERM"));
   }
 
   @Test

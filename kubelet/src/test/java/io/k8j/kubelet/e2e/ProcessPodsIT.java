@@ -296,4 +296,46 @@ class ProcessPodsIT {
     assertThat(took).isBetween(3_500L, 12_000L);
     assertThat(lastLog[0]).contains("ignoring TERM");
   }
+
+  @Test
+  void aClaimBoundToAHostPathVolumeIsMounted() throws Exception {
+    node.kubectl.apply(
+        """
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: data-pv}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          storageClassName: ""
+          hostPath: {path: /tmp/k8j-e2e/pv-data, type: DirectoryOrCreate}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data}
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: ""
+          volumeName: data-pv
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: claim}
+        spec:
+          nodeName: proc-e2e
+          restartPolicy: Never
+          volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
+          containers:
+          - name: writer
+            image: busybox:1.36
+            command: [sh, -c, 'echo written-through-the-claim > /tmp/k8j-e2e/claim/hello']
+            volumeMounts: [{name: data, mountPath: /tmp/k8j-e2e/claim}]
+        """);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> "Succeeded".equals(node.kubectl.jsonpath("claim", "{.status.phase}")));
+    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/tmp/k8j-e2e/pv-data/hello")))
+        .isEqualTo("written-through-the-claim\n");
+  }
 }
