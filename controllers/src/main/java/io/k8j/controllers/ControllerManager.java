@@ -15,6 +15,7 @@ import io.k8j.controllers.deployment.DeploymentController;
 import io.k8j.controllers.endpoint.EndpointsController;
 import io.k8j.controllers.endpointslice.EndpointSliceController;
 import io.k8j.controllers.garbagecollector.GarbageCollector;
+import io.k8j.controllers.job.JobController;
 import io.k8j.controllers.namespace.NamespaceController;
 import io.k8j.controllers.nodelifecycle.NodeLifecycleController;
 import io.k8j.controllers.podgc.PodGcController;
@@ -222,6 +223,19 @@ public final class ControllerManager implements AutoCloseable {
                   c.options().podGcPeriod());
           gc.start();
           return gc;
+        });
+    m.put(
+        "job-controller",
+        c -> {
+          var job =
+              new JobController(
+                  c.informers(),
+                  c.writer(),
+                  c.writer(),
+                  c.recorder("job-controller"),
+                  c.options().clock());
+          job.start(c.options().concurrentJobSyncs());
+          return job;
         });
     return m;
   }

@@ -45,6 +45,7 @@ public record ControllerManagerOptions(
     int concurrentServiceEndpointSyncs,
     int concurrentServiceAccountSyncs,
     int concurrentTtlSyncs,
+    int concurrentJobSyncs,
     Duration nodeMonitorGracePeriod,
     Duration nodeStartupGracePeriod,
     Duration nodeMonitorPeriod,
@@ -91,6 +92,7 @@ public record ControllerManagerOptions(
     b.concurrentServiceEndpointSyncs = concurrentServiceEndpointSyncs;
     b.concurrentServiceAccountSyncs = concurrentServiceAccountSyncs;
     b.concurrentTtlSyncs = concurrentTtlSyncs;
+    b.concurrentJobSyncs = concurrentJobSyncs;
     b.nodeMonitorGracePeriod = nodeMonitorGracePeriod;
     b.nodeStartupGracePeriod = nodeStartupGracePeriod;
     b.nodeMonitorPeriod = nodeMonitorPeriod;
@@ -125,6 +127,7 @@ public record ControllerManagerOptions(
     private int concurrentServiceEndpointSyncs = 5;
     private int concurrentServiceAccountSyncs = 1;
     private int concurrentTtlSyncs = 5;
+    private int concurrentJobSyncs = 5;
     private Duration nodeMonitorGracePeriod = Duration.ofSeconds(50);
     private Duration nodeStartupGracePeriod = Duration.ofSeconds(60);
     private Duration nodeMonitorPeriod = Duration.ofSeconds(5);
@@ -223,6 +226,11 @@ public record ControllerManagerOptions(
       return this;
     }
 
+    public Builder concurrentJobSyncs(int concurrentJobSyncs) {
+      this.concurrentJobSyncs = concurrentJobSyncs;
+      return this;
+    }
+
     public Builder nodeMonitorGracePeriod(Duration nodeMonitorGracePeriod) {
       this.nodeMonitorGracePeriod = nodeMonitorGracePeriod;
       return this;
@@ -302,6 +310,7 @@ public record ControllerManagerOptions(
           concurrentServiceEndpointSyncs,
           concurrentServiceAccountSyncs,
           concurrentTtlSyncs,
+          concurrentJobSyncs,
           nodeMonitorGracePeriod,
           nodeStartupGracePeriod,
           nodeMonitorPeriod,

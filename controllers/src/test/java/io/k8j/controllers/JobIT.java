@@ -1,0 +1,140 @@
+package io.k8j.controllers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.k8j.testing.cluster.TestApiServer;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A Job runs its pods to completion, kubectl sees it complete, and its TTL removes it. */
+class JobIT {
+  static TestApiServer api;
+  static KubernetesClient client;
+  static ControllerManager manager;
+
+  @BeforeAll
+  static void start() {
+    api = TestApiServer.start();
+    client = api.client();
+    manager =
+        new ControllerManager(
+            client,
+            ControllerManagerOptions.defaults().toBuilder()
+                .leaderElect(false)
+                .controllers(
+                    Set.of(
+                        "job-controller",
+                        "ttl-after-finished-controller",
+                        "garbage-collector-controller"))
+                .build());
+    manager.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    manager.close();
+    api.close();
+  }
+
+  @Test
+  void aJobCompletesAndIsCleanedUpAfterItsTtl() throws Exception {
+    SharedIndexInformer<Pod> kubelet =
+        client
+            .pods()
+            .inNamespace("default")
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    Thread.ofVirtual()
+                        .start(
+                            () -> {
+                              try {
+                                Thread.sleep(200);
+                                client
+                                    .pods()
+                                    .inNamespace("default")
+                                    .withName(pod.getMetadata().getName())
+                                    .editStatus(
+                                        p -> {
+                                          p.getStatus().setPhase("Succeeded");
+                                          return p;
+                                        });
+                              } catch (Exception e) {
+                                // gone
+                              }
+                            });
+                  }
+
+                  @Override
+                  public void onUpdate(Pod o, Pod n) {}
+
+                  @Override
+                  public void onDelete(Pod p, boolean u) {}
+                });
+    try {
+      client
+          .resource(
+              new JobBuilder()
+                  .withNewMetadata()
+                  .withNamespace("default")
+                  .withName("batch")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withCompletions(3)
+                  .withParallelism(2)
+                  .withTtlSecondsAfterFinished(3)
+                  .withNewTemplate()
+                  .withNewSpec()
+                  .withRestartPolicy("Never")
+                  .addNewContainer()
+                  .withName("work")
+                  .withImage("busybox")
+                  .endContainer()
+                  .endSpec()
+                  .endTemplate()
+                  .endSpec()
+                  .build())
+          .create();
+      Kubectl.run(api, "wait", "--for=condition=complete", "job/batch", "--timeout=60s");
+      Job done = client.batch().v1().jobs().inNamespace("default").withName("batch").get();
+      assertThat(done.getStatus().getSucceeded()).isEqualTo(3);
+      assertThat(done.getStatus().getActive()).isZero();
+      assertThat(
+              client.pods().inNamespace("default").withLabel("job-name", "batch").list().getItems())
+          .hasSize(3)
+          .allSatisfy(
+              p ->
+                  assertThat(p.getMetadata().getFinalizers())
+                      .doesNotContain("batch.kubernetes.io/job-tracking"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        client.batch().v1().jobs().inNamespace("default").withName("batch").get())
+                    .isNull();
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace("default")
+                            .withLabel("job-name", "batch")
+                            .list()
+                            .getItems())
+                    .isEmpty();
+              });
+    } finally {
+      kubelet.close();
+    }
+  }
+}
