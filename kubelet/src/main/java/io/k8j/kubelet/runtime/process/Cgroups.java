@@ -115,19 +115,28 @@ final class Cgroups {
     return false;
   }
 
-  /** Removes the cgroup and the cgroups below it (once their processes are gone). */
+  /**
+   * Removes the cgroup and the cgroups below it. Killed processes take a moment to leave their
+   * cgroup, so a busy cgroup is retried for about a second before it is left for later.
+   */
   void remove() {
     for (Path d : dirs()) {
-      if (!Files.isDirectory(d)) {
-        continue;
-      }
-      try (var walk = Files.walk(d)) {
-        for (Path p :
-            walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
+      for (int attempt = 0; attempt < 20 && Files.isDirectory(d); attempt++) {
+        try (var walk = Files.walk(d)) {
+          for (Path p :
+              walk.filter(Files::isDirectory)
+                  .sorted(java.util.Comparator.reverseOrder())
+                  .toList()) {
+            Files.deleteIfExists(p);
+          }
+        } catch (IOException e) {
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+          }
         }
-      } catch (IOException e) {
-        // a process still in it; the next clean-up removes it
       }
     }
   }
