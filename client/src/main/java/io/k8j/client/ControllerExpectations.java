@@ -84,29 +84,8 @@ public class ControllerExpectations {
     }
   }
 
-  public void raise(String key, long add, long del) {
-    Expectation e = byKey.get(key);
-    if (e != null) {
-      synchronized (e) {
-        e.add += add;
-        e.del += del;
-      }
-    }
-  }
-
   /** Forgets {@code key}: the controller object is gone. */
   public void delete(String key) {
     byKey.remove(key);
-  }
-
-  /** The (adds, dels) still expected, or null; for tests and logs. */
-  public long[] pending(String key) {
-    Expectation e = byKey.get(key);
-    if (e == null) {
-      return null;
-    }
-    synchronized (e) {
-      return new long[] {e.add, e.del};
-    }
   }
 }

@@ -73,15 +73,6 @@ public final class SharedInformers implements InformerFactory, AutoCloseable {
     all.forEach(SharedIndexInformer::start);
   }
 
-  /** Stops one dynamic informer (its resource is no longer served). */
-  public synchronized void stop(ApiResource resource) {
-    ClusterInformer<?> i = informers.remove(resource.apiVersion() + "/" + resource.plural());
-    if (i != null) {
-      all.remove(i.informer());
-      i.informer().stop();
-    }
-  }
-
   @Override
   public synchronized void close() {
     closed = true;

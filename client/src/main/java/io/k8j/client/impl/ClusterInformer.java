@@ -21,10 +21,6 @@ public final class ClusterInformer<T> implements Informer<T> {
     this.lister = new IndexerLister<>(informer.getIndexer());
   }
 
-  public SharedIndexInformer<T> informer() {
-    return informer;
-  }
-
   @Override
   public Lister<T> lister() {
     return lister;

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,15 +165,6 @@ final class GraphBuilder {
     while ((e = graphChanges.poll()) != null) {
       process(e);
     }
-  }
-
-  /** Waits until the queue of changes is empty (for tests of a running collector). */
-  boolean awaitIdle(long millis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + millis;
-    while (!graphChanges.isEmpty() && System.currentTimeMillis() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(5);
-    }
-    return graphChanges.isEmpty();
   }
 
   private void process(Event event) {

@@ -12,11 +12,6 @@ record Identity(String apiVersion, String kind, String namespace, String name, S
         ref.getApiVersion(), ref.getKind(), dependentNamespace, ref.getName(), ref.getUid());
   }
 
-  String group() {
-    int slash = apiVersion.indexOf('/');
-    return slash < 0 ? "" : apiVersion.substring(0, slash);
-  }
-
   @Override
   public String toString() {
     return kind

@@ -16,10 +16,6 @@ record NodeHealth(
     Instant readyTransitionTimestamp,
     Instant leaseRenewTime) {
 
-  NodeHealth withProbe(Instant probe) {
-    return new NodeHealth(readyCondition, probe, readyTransitionTimestamp, leaseRenewTime);
-  }
-
   NodeHealth withLease(Instant renewTime, Instant probe) {
     return new NodeHealth(readyCondition, probe, readyTransitionTimestamp, renewTime);
   }

@@ -548,10 +548,4 @@ public final class NodeLifecycleController implements AutoCloseable {
         };
     zoneNoExecuteTainter.get(zone).swapLimiter(qps);
   }
-
-  /** The zone's current eviction rate (for tests). */
-  double evictionRate(String zone) {
-    RateLimitedTimedQueue q = zoneNoExecuteTainter.get(zone);
-    return q == null ? -1 : q.qps();
-  }
 }

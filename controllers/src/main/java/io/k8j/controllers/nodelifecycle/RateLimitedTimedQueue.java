@@ -59,10 +59,6 @@ final class RateLimitedTimedQueue {
     return queue.remove(value) != null;
   }
 
-  synchronized boolean contains(String value) {
-    return queue.containsKey(value);
-  }
-
   synchronized void swapLimiter(double qps) {
     if (limiter.qps() != qps) {
       limiter = new TokenBucket(clock, qps, BURST);
