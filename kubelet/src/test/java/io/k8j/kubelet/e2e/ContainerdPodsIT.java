@@ -421,6 +421,7 @@ class ContainerdPodsIT {
     assertThat(lastLog[0].indexOf("prestop")).isLessThan(lastLog[0].indexOf("got TERM"));
   }
 
+  /** The image's registry is a closed loopback port: the pull fails at once, without DNS. */
   @Test
   void aMissingImageFailsToPullAndBacksOff() {
     node.kubectl.apply(
@@ -432,7 +433,7 @@ class ContainerdPodsIT {
           nodeName: ctr-e2e
           containers:
           - name: app
-            image: k8j.invalid/nothing:1.0
+            image: 127.0.0.1:1/k8j/nothing:1.0
         """);
     List<String> reasons = new ArrayList<>();
     await()
@@ -454,10 +455,10 @@ class ContainerdPodsIT {
         .anySatisfy(
             e ->
                 assertThat(e.getMessage())
-                    .startsWith("Failed to pull image \"k8j.invalid/nothing:1.0\""))
+                    .startsWith("Failed to pull image \"127.0.0.1:1/k8j/nothing:1.0\""))
         .anySatisfy(
             e ->
                 assertThat(e.getMessage())
-                    .isEqualTo("Back-off pulling image \"k8j.invalid/nothing:1.0\""));
+                    .isEqualTo("Back-off pulling image \"127.0.0.1:1/k8j/nothing:1.0\""));
   }
 }
