@@ -40,6 +40,14 @@ final class ServerCommand implements Callable<Integer> {
   List<String> datastoreEndpoints = new ArrayList<>();
 
   @Option(
+      names = "--etcd-prefix",
+      paramLabel = "PREFIX",
+      description =
+          "The prefix of every resource path in the store, as kube-apiserver's flag (default:"
+              + " ${DEFAULT-VALUE}). Servers with different prefixes can share one etcd.")
+  String etcdPrefix = "/registry";
+
+  @Option(
       names = "--https-listen-port",
       paramLabel = "PORT",
       description = "The API server's HTTPS port (default: ${DEFAULT-VALUE}).")

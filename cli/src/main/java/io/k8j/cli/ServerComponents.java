@@ -17,6 +17,7 @@ import io.k8j.proxy.ProxyOptions;
 import io.k8j.proxy.ServiceProxy;
 import io.k8j.scheduler.Scheduler;
 import io.k8j.scheduler.SchedulerOptions;
+import io.k8j.store.PrefixedStore;
 import io.k8j.store.Store;
 import io.k8j.store.embedded.EmbeddedStore;
 import io.k8j.store.etcd.EtcdStore;
@@ -120,12 +121,32 @@ final class ServerComponents implements AutoCloseable {
   }
 
   private static Store openStore(ServerCommand cmd) {
+    String prefix = storePrefix(cmd.etcdPrefix);
+    Store store;
     if (cmd.datastoreEndpoints.isEmpty()) {
-      LOG.info("store: embedded, in {}", cmd.dataDir.resolve("db").toAbsolutePath());
-      return EmbeddedStore.open(cmd.dataDir.resolve("db"));
+      LOG.info(
+          "store: embedded, in {}, keys under {}",
+          cmd.dataDir.resolve("db").toAbsolutePath(),
+          prefix);
+      store = EmbeddedStore.open(cmd.dataDir.resolve("db"));
+    } else {
+      LOG.info("store: etcd at {}, keys under {}", cmd.datastoreEndpoints, prefix);
+      store = EtcdStore.connect(EtcdStoreConfig.of(cmd.datastoreEndpoints));
     }
-    LOG.info("store: etcd at {}", cmd.datastoreEndpoints);
-    return EtcdStore.connect(EtcdStoreConfig.of(cmd.datastoreEndpoints));
+    return PrefixedStore.rewriting(store, "/registry", prefix);
+  }
+
+  /** The prefix as kube-apiserver takes it: leading slash added, trailing slashes dropped. */
+  static String storePrefix(String flag) {
+    String p = flag.strip();
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    if (p.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--etcd-prefix must name a path such as /registry, not \"" + flag + "\"");
+    }
+    return p.startsWith("/") ? p : "/" + p;
   }
 
   private <T extends AutoCloseable> T add(T component) {
