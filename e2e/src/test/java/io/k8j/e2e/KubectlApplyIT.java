@@ -2,7 +2,6 @@ package io.k8j.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.k8j.testing.cluster.TestApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The real kubectl's apply, set, rollout restart and strategic patches against k8j. */
 class KubectlApplyIT {
-  static TestApiServer server;
+  static K8jServer server;
   static Kubectl kubectl;
   static Path dir;
 
@@ -41,7 +40,7 @@ class KubectlApplyIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestApiServer.start();
+    server = K8jServer.startControlPlane();
     kubectl = new Kubectl(server.kubeconfig());
     dir = Files.createTempDirectory("kubectl-apply-it");
   }

@@ -3,7 +3,6 @@ package io.k8j.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.k8j.testing.cluster.TestApiServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,15 +18,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The real kubectl 1.32 against an API server on the embedded store: what users type and see. */
+/**
+ * The real kubectl 1.32 against a cluster started with {@code ./k8j server}: what users type and
+ * see.
+ */
 class KubectlIT {
-  static TestApiServer server;
+  static K8jServer server;
   static Kubectl kubectl;
   static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestApiServer.start();
+    server = K8jServer.startControlPlane();
     kubectl = new Kubectl(server.kubeconfig());
     dir = Files.createTempDirectory("kubectl-it");
     Files.writeString(dir.resolve("every-kind.yaml"), resource("every-kind.yaml"));
