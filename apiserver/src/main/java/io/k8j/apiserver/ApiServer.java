@@ -1,8 +1,10 @@
 package io.k8j.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.k8j.apiserver.admission.AdmissionChain;
 import io.k8j.apiserver.auth.AdminCredentials;
 import io.k8j.apiserver.auth.Authenticator;
+import io.k8j.apiserver.auth.Authorizer;
 import io.k8j.apiserver.auth.ClusterPki;
 import io.k8j.apiserver.auth.Identity;
 import io.k8j.apiserver.auth.TokenFile;
@@ -19,6 +21,7 @@ import io.k8j.apiserver.http.MainSubresources;
 import io.k8j.apiserver.http.RequestInfo;
 import io.k8j.apiserver.http.ResourceHandler;
 import io.k8j.apiserver.http.Responses;
+import io.k8j.apiserver.http.ReviewHandler;
 import io.k8j.apiserver.http.ScaleSubresource;
 import io.k8j.apiserver.http.SubresourceHandler;
 import io.k8j.apiserver.http.WatchStreamer;
@@ -87,12 +90,13 @@ public final class ApiServer implements AutoCloseable {
     caches.start();
     NamespaceAdmission namespaces = new NamespaceAdmission(store);
     Leases leases = new Leases(store, options.clock());
+    AdmissionChain admission = admissionChain();
     for (ResourceDef d : registry.all()) {
       served.put(
           key(d.group(), d.version(), d.plural()),
           new ServedResource(
               d,
-              new ResourceStore(d, store, options.clock(), namespaces, leases),
+              new ResourceStore(d, store, options.clock(), namespaces, leases, admission),
               new ResourceLister(d, store, caches.cache(d.storagePrefix())),
               caches.cache(d.storagePrefix())));
     }
@@ -108,13 +112,16 @@ public final class ApiServer implements AutoCloseable {
             subresources(registry, validator),
             validator);
     ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
+    RbacAuthorizer rbac = new RbacAuthorizer(rbacObjects());
+    Authorizer authorizer = rbac;
     ApiHandler handler =
         new ApiHandler(
             authenticator,
-            new RbacAuthorizer(rbacObjects()),
+            authorizer,
             new Discovery(registry),
             new OpenApiV3(registry),
             resources,
+            new ReviewHandler(authorizer, rbac, authenticator),
             metrics,
             this::isReady,
             options.maxInFlight(),
@@ -146,6 +153,25 @@ public final class ApiServer implements AutoCloseable {
     compactor.start();
     ready = true;
     LOG.info("API server listening on {} (kubeconfig {})", url(), options.kubeconfig());
+  }
+
+  /**
+   * The admission plugins, in upstream's order (NamespaceLifecycle runs inside the store, before
+   * these). They find the resources they read through {@link #served(String, String)}, filled once
+   * the stores exist.
+   */
+  private AdmissionChain admissionChain() {
+    return new AdmissionChain(List.of());
+  }
+
+  /** The served resource of {@code group}/{@code plural} in its first version, or null. */
+  private ServedResource served(String group, String plural) {
+    for (ServedResource r : served.values()) {
+      if (r.def().group().equals(group) && r.def().plural().equals(plural)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   private Map<String, SubresourceHandler> subresources(

@@ -2,6 +2,7 @@ package io.k8j.apiserver;
 
 import io.k8j.apiserver.registry.ResourceDef;
 import io.k8j.apiserver.registry.apps.AppsResources;
+import io.k8j.apiserver.registry.authorization.ReviewResources;
 import io.k8j.apiserver.registry.autoscaling.HorizontalPodAutoscalers;
 import io.k8j.apiserver.registry.batch.BatchResources;
 import io.k8j.apiserver.registry.cluster.ClusterResources;
@@ -22,6 +23,7 @@ public final class Resources {
     defs.addAll(HorizontalPodAutoscalers.definitions());
     defs.addAll(ClusterResources.definitions());
     defs.addAll(RbacResources.definitions());
+    defs.addAll(ReviewResources.definitions());
     return defs;
   }
 }

@@ -2,12 +2,14 @@ package io.k8j.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
+import io.k8j.apiserver.admission.RequestContext;
 import io.k8j.apiserver.auth.Attributes;
 import io.k8j.apiserver.auth.Authenticator;
 import io.k8j.apiserver.auth.Authorizer;
 import io.k8j.apiserver.auth.UserInfo;
 import io.k8j.apiserver.discovery.Discovery;
 import io.k8j.apiserver.openapi.OpenApiV3;
+import io.k8j.apiserver.registry.authorization.ReviewResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +40,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final Discovery discovery;
   private final OpenApiV3 openApi;
   private final ResourceHandler resources;
+  private final ReviewHandler reviews;
   private final ApiMetrics metrics;
   private final BooleanSupplier ready;
   private final Semaphore inFlight;
@@ -53,6 +56,7 @@ public final class ApiHandler extends Handler.Abstract {
       Discovery discovery,
       OpenApiV3 openApi,
       ResourceHandler resources,
+      ReviewHandler reviews,
       ApiMetrics metrics,
       BooleanSupplier ready,
       int maxInFlight,
@@ -63,6 +67,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.discovery = discovery;
     this.openApi = openApi;
     this.resources = resources;
+    this.reviews = reviews;
     this.metrics = metrics;
     this.ready = ready;
     this.inFlight = new Semaphore(maxInFlight);
@@ -92,11 +97,19 @@ public final class ApiHandler extends Handler.Abstract {
         timeout = scheduleTimeout(ex, Thread.currentThread());
       }
       Negotiation.Choice choice = Negotiation.choose(ex.header("Accept"));
-      if (info.resourceRequest()) {
-        resources.handle(ex, info, choice);
-      } else {
-        nonResource(ex, choice);
-      }
+      UserInfo user = ex.user() == null ? UserInfo.ANONYMOUS : ex.user();
+      RequestContext.run(
+          user,
+          warning -> ex.addHeader("Warning", warningHeader(warning)),
+          () -> {
+            if (info.resourceRequest() && ReviewResources.isReview(info.group(), info.resource())) {
+              reviews.handle(ex, info, choice);
+            } else if (info.resourceRequest()) {
+              resources.handle(ex, info, choice);
+            } else {
+              nonResource(ex, choice);
+            }
+          });
     } catch (ApiException e) {
       respond(ex, e);
     } catch (RuntimeException e) {
@@ -112,6 +125,11 @@ public final class ApiHandler extends Handler.Abstract {
       metrics.finished(info.verb(), info.resource(), ex.status(), System.nanoTime() - start);
     }
     return true;
+  }
+
+  /** A {@code Warning} header as upstream writes one: {@code 299 - "text"}. */
+  static String warningHeader(String text) {
+    return "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private UserInfo authenticate(HttpExchange ex) {

@@ -43,7 +43,8 @@ public final class ProtobufBodies {
           "rbac", "rbac.authorization.k8s.io",
           "storage", "storage.k8s.io",
           "networking", "networking.k8s.io",
-          "authorization", "authorization.k8s.io");
+          "authorization", "authorization.k8s.io",
+          "authentication", "authentication.k8s.io");
   private static final Map<String, Descriptor> BY_GVK = index();
 
   private ProtobufBodies() {}
@@ -106,7 +107,8 @@ public final class ProtobufBodies {
             V1Rbac.getDescriptor(),
             V1Storage.getDescriptor(),
             V1Networking.getDescriptor(),
-            V1Authorization.getDescriptor());
+            V1Authorization.getDescriptor(),
+            io.kubernetes.client.proto.V1Authentication.getDescriptor());
     for (FileDescriptor f : files) {
       String[] pkg = f.getPackage().split("\\.");
       String version = pkg[pkg.length - 1];

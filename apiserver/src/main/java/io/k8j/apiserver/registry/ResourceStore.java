@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
+import io.k8j.apiserver.admission.AdmissionChain;
+import io.k8j.apiserver.admission.AdmissionRequest;
+import io.k8j.apiserver.admission.RequestContext;
 import io.k8j.apiserver.http.ApiException;
 import io.k8j.apiserver.registry.validation.FieldError;
 import io.k8j.apiserver.registry.validation.ObjectMetaValidation;
@@ -41,14 +44,27 @@ public final class ResourceStore {
   private final Clock clock;
   private final NamespaceLifecycle namespaces;
   private final Leases leases;
+  private final AdmissionChain admission;
 
   public ResourceStore(
       ResourceDef def, Store store, Clock clock, NamespaceLifecycle namespaces, Leases leases) {
+    this(def, store, clock, namespaces, leases, AdmissionChain.NONE);
+  }
+
+  /** A store whose writes go through {@code admission} (mutating, then validating). */
+  public ResourceStore(
+      ResourceDef def,
+      Store store,
+      Clock clock,
+      NamespaceLifecycle namespaces,
+      Leases leases,
+      AdmissionChain admission) {
     this.def = def;
     this.store = store;
     this.clock = clock;
     this.namespaces = namespaces;
     this.leases = leases;
+    this.admission = admission;
   }
 
   public ResourceDef def() {
@@ -91,10 +107,26 @@ public final class ResourceStore {
         meta.put("name", meta.path("generateName").asText() + randomSuffix());
       }
       String name = meta.path("name").asText("");
+      AdmissionRequest request =
+          new AdmissionRequest(
+              AdmissionRequest.Operation.CREATE,
+              def,
+              "",
+              namespace,
+              name,
+              obj,
+              null,
+              RequestContext.user(),
+              dryRun);
+      if (attempt == 0) {
+        admission.admit(request);
+        def.strategy().applyDefaults(obj);
+      }
       validateCreate(obj, name);
       if (def.namespaced()) {
         namespaces.checkCreate(def.groupResource(), namespace, name);
       }
+      admission.validate(request);
       if (dryRun) {
         return obj;
       }
@@ -175,7 +207,7 @@ public final class ResourceStore {
       if (!expected.isEmpty() && !expected.equals(kv.modRevision().toString())) {
         throw ApiException.modified(def.groupResource(), name);
       }
-      ObjectNode next = prepareUpdate(namespace, name, subresource, updated, current);
+      ObjectNode next = prepareUpdate(namespace, name, subresource, updated, current, dryRun);
       if (shouldDeleteDuringUpdate(next)) {
         if (dryRun) {
           return new UpdateResult(next, false);
@@ -207,7 +239,12 @@ public final class ResourceStore {
   }
 
   private ObjectNode prepareUpdate(
-      String namespace, String name, String subresource, ObjectNode updated, ObjectNode current) {
+      String namespace,
+      String name,
+      String subresource,
+      ObjectNode updated,
+      ObjectNode current,
+      boolean dryRun) {
     ObjectNode next;
     if ("finalize".equals(subresource)) {
       next = current.deepCopy();
@@ -229,6 +266,18 @@ public final class ResourceStore {
       }
       def.strategy().prepareForUpdate(next, current);
     }
+    AdmissionRequest request =
+        new AdmissionRequest(
+            AdmissionRequest.Operation.UPDATE,
+            def,
+            subresource,
+            namespace,
+            name,
+            next,
+            current,
+            RequestContext.user(),
+            dryRun);
+    admission.admit(request);
     ObjectNode meta = Json.metadata(next);
     ObjectNode oldMeta = Json.metadata(current);
     String newName = meta.path("name").asText("");
@@ -274,6 +323,7 @@ public final class ResourceStore {
     if (!errs.isEmpty()) {
       throw ApiException.invalid(def.group(), def.kind(), name, errs);
     }
+    admission.validate(request);
     return next;
   }
 
@@ -306,6 +356,17 @@ public final class ResourceStore {
       ObjectNode current = read(kv);
       ObjectNode meta = Json.metadata(current);
       checkPreconditions(options, meta, name);
+      admission.validate(
+          new AdmissionRequest(
+              AdmissionRequest.Operation.DELETE,
+              def,
+              "",
+              namespace,
+              name,
+              current,
+              current,
+              RequestContext.user(),
+              options.dryRun()));
       long grace =
           Math.max(0, def.strategy().gracePeriodSeconds(current, options.gracePeriodSeconds()));
       List<String> finalizers = new ArrayList<>(strings(meta.path("finalizers")));

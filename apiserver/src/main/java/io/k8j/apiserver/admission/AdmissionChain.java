@@ -1,0 +1,34 @@
+package io.k8j.apiserver.admission;
+
+import java.util.List;
+
+/**
+ * The plugins of a server, run in order: every {@code admit}, then (after the kind's own checks)
+ * every {@code validate}.
+ */
+public final class AdmissionChain {
+  /** No plugins: every write is admitted as it is. */
+  public static final AdmissionChain NONE = new AdmissionChain(List.of());
+
+  private final List<AdmissionPlugin> plugins;
+
+  public AdmissionChain(List<AdmissionPlugin> plugins) {
+    this.plugins = List.copyOf(plugins);
+  }
+
+  public List<AdmissionPlugin> plugins() {
+    return plugins;
+  }
+
+  public void admit(AdmissionRequest request) {
+    for (AdmissionPlugin p : plugins) {
+      p.admit(request);
+    }
+  }
+
+  public void validate(AdmissionRequest request) {
+    for (AdmissionPlugin p : plugins) {
+      p.validate(request);
+    }
+  }
+}
