@@ -160,9 +160,13 @@ class ApiServerTest {
     ObjectNode status = created.deepCopy();
     status.putObject("status").put("replicas", 3);
     ((ObjectNode) status.path("spec")).put("replicas", 9);
+    Json.child(Json.metadata(status), "annotations").put("seen-by", "controller");
     ObjectNode afterStatus =
         api.put("/apis/apps/v1/namespaces/default/deployments/gen/status", status).json();
     assertThat(afterStatus.path("status").path("replicas").asInt()).isEqualTo(3);
+    assertThat(afterStatus.path("metadata").path("annotations").path("seen-by").asText())
+        .as("metadata changes in a status update are kept, as upstream")
+        .isEqualTo("controller");
     assertThat(afterStatus.path("spec").path("replicas").asInt()).isEqualTo(1);
     assertThat(afterStatus.path("metadata").path("generation").asLong()).isEqualTo(1);
 

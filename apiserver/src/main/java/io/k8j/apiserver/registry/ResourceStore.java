@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -254,8 +255,20 @@ public final class ResourceStore {
               "finalizers",
               finalizers.isArray() ? finalizers.deepCopy() : Json.object().arrayNode());
     } else if ("status".equals(subresource)) {
-      next = current.deepCopy();
-      setOrRemove(next, "status", updated.get("status"));
+      // as upstream's status strategies: the status and metadata come from the request, every
+      // other part (spec, data, ...) stays as stored
+      next = updated;
+      next.put("kind", def.kind()).put("apiVersion", def.apiVersion());
+      next.retain("metadata", "status", "kind", "apiVersion");
+      for (Map.Entry<String, JsonNode> e : current.properties()) {
+        if (!e.getKey().equals("metadata") && !e.getKey().equals("status")) {
+          next.set(e.getKey(), e.getValue().deepCopy());
+        }
+      }
+      if (!next.path("metadata").isObject()) {
+        next.set("metadata", current.path("metadata").deepCopy());
+      }
+      def.strategy().prepareForStatusUpdate(next, current);
     } else if (subresource != null) {
       next = updated;
     } else {

@@ -19,6 +19,12 @@ public interface Strategy {
   /** Adjusts an update of the main resource; the store has already kept the old status. */
   default void prepareForUpdate(ObjectNode obj, ObjectNode old) {}
 
+  /**
+   * Adjusts an update through the {@code status} subresource; the store has already kept every part
+   * but the status and the metadata.
+   */
+  default void prepareForStatusUpdate(ObjectNode obj, ObjectNode old) {}
+
   /** Fills in the defaults upstream's defaulting functions would. */
   default void applyDefaults(ObjectNode obj) {}
 

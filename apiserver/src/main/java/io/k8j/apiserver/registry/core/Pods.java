@@ -66,6 +66,17 @@ public final class Pods implements Strategy {
     status.put("qosClass", PodDefaults.qosClass(obj.path("spec")));
   }
 
+  /** As upstream: the pods/status endpoint may not touch owner references. */
+  @Override
+  public void prepareForStatusUpdate(ObjectNode obj, ObjectNode old) {
+    ObjectNode meta = Json.metadata(obj);
+    if (old.path("metadata").has("ownerReferences")) {
+      meta.set("ownerReferences", old.path("metadata").path("ownerReferences").deepCopy());
+    } else {
+      meta.remove("ownerReferences");
+    }
+  }
+
   @Override
   public void applyDefaults(ObjectNode obj) {
     PodDefaults.apply(Json.child(obj, "spec"));
