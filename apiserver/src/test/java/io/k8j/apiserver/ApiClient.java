@@ -36,6 +36,8 @@ public final class ApiClient {
   private final String server;
   private final String token;
 
+  private final SSLContext ssl;
+
   public ApiClient(Path kubeconfig) throws Exception {
     String cfg = Files.readString(kubeconfig);
     this.server = find(cfg, "server: (\\S+)");
@@ -52,8 +54,19 @@ public final class ApiClient {
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
+    this.ssl = ssl;
     this.http =
         HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** The TLS context that trusts the cluster CA (for raw sockets). */
+  public SSLContext ssl() {
+    return ssl;
+  }
+
+  /** The admin's bearer token. */
+  public String token() {
+    return token;
   }
 
   private static String find(String text, String regex) {

@@ -93,6 +93,56 @@ class WatchTest {
   }
 
   @Test
+  void aWatchWhoseHttp11ClientHangsUpIsEndedWithoutWaitingForAnEvent() throws Exception {
+    try (TestApiServer own = TestApiServer.start()) {
+      hangUpMidWatch(new ApiClient(own.kubeconfig()));
+    }
+  }
+
+  private static void hangUpMidWatch(ApiClient api) throws Exception {
+    long before = registeredWatchers(api);
+    java.net.URI uri = java.net.URI.create(api.server());
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            api.ssl().getSocketFactory().createSocket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+      javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+      params.setApplicationProtocols(new String[] {"http/1.1"});
+      socket.setSSLParameters(params);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\n"
+                      + "Host: "
+                      + uri.getHost()
+                      + "\r\nAuthorization: Bearer "
+                      + api.token()
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+      await().atMost(Duration.ofSeconds(30)).until(() -> registeredWatchers(api) == before + 1);
+    }
+    // the client is gone and nothing changes in configmaps: the server must notice by itself
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(registeredWatchers(api)).isEqualTo(before));
+  }
+
+  private static long registeredWatchers(ApiClient api) throws Exception {
+    for (String line : api.get("/metrics").body().split("\n")) {
+      if (line.startsWith("apiserver_registered_watchers ")) {
+        return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip());
+      }
+    }
+    throw new AssertionError("no apiserver_registered_watchers in /metrics");
+  }
+
+  @Test
   void aWatchFromAListsResourceVersionReplaysNothingAndSeesEveryChange() throws Exception {
     namespace("w1");
     api.post("/api/v1/namespaces/w1/configmaps", cm("before", "a"));

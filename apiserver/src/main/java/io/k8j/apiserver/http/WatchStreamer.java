@@ -28,6 +28,9 @@ public final class WatchStreamer {
   private static final int QUEUE_CAPACITY = 1000;
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
+  /** How often an idle HTTP/1.x watch checks that its client is still there. */
+  private static final long CLIENT_PROBE_MILLIS = 1000;
+
   public void serve(
       HttpExchange ex,
       Negotiation.Choice choice,
@@ -83,7 +86,23 @@ public final class WatchStreamer {
     ex.startStream(200, "application/json");
     try {
       ex.write(new byte[0]);
-      pump(watcher, deadline, encoder, ex::write, gone::get);
+      long[] nextProbe = {System.currentTimeMillis() + CLIENT_PROBE_MILLIS};
+      pump(
+          watcher,
+          deadline,
+          encoder,
+          ex::write,
+          () -> {
+            if (gone.get()) {
+              return true;
+            }
+            long now = System.currentTimeMillis();
+            if (now < nextProbe[0]) {
+              return false;
+            }
+            nextProbe[0] = now + CLIENT_PROBE_MILLIS;
+            return ex.clientGone();
+          });
       ex.endStream();
     } catch (IOException e) {
       ex.abort(e);
