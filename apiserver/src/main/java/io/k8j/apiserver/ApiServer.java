@@ -83,7 +83,8 @@ public final class ApiServer implements AutoCloseable {
     Authenticator authenticator =
         new Authenticator(
             pki, TokenFile.read(pkiDir.resolve("tokens.csv")).with(admin.token(), admin.user()));
-    ServiceAllocator allocator = new ServiceAllocator(options.serviceCidr());
+    ServiceAllocator allocator =
+        new ServiceAllocator(options.serviceCidr(), ServiceAllocator.inStore(store));
     ResourceRegistry registry = new ResourceRegistry(Resources.all(allocator));
 
     caches = new WatchCaches(store, registry.storagePrefixes(), WATCH_HISTORY);
