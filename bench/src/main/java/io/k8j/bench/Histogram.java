@@ -30,6 +30,18 @@ public final class Histogram {
     return size;
   }
 
+  /** The mean in milliseconds; NaN when empty. */
+  public synchronized double meanMillis() {
+    if (size == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (int i = 0; i < size; i++) {
+      sum += samples[i];
+    }
+    return sum / size / 1e6;
+  }
+
   /** The {@code p}-th percentile (0 < p <= 100) in milliseconds; NaN when empty. */
   public synchronized double percentileMillis(double p) {
     if (size == 0) {

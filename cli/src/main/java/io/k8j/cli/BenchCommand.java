@@ -27,7 +27,8 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.Store.class,
       BenchCommand.Scheduler.class,
       BenchCommand.Dns.class,
-      BenchCommand.Proxy.class
+      BenchCommand.Proxy.class,
+      BenchCommand.Api.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -89,6 +90,28 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       new SchedulerBench(SchedulerBench.Settings.parse(args.toArray(String[]::new)), System.out)
+          .run();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "api",
+      mixinStandardHelpOptions = true,
+      description =
+          "The API server: create throughput, request latency with 10,000 pods, watch fan-out,"
+              + " and vcluster's 5,000-secret load at 200 requests/s.")
+  static final class Api implements Callable<Integer> {
+    @Option(names = "--quick", description = "A small run, to check the benchmark works.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+      new io.k8j.bench.api.ApiBench(
+              quick
+                  ? io.k8j.bench.api.ApiBench.Settings.quick()
+                  : io.k8j.bench.api.ApiBench.Settings.defaults(),
+              System.out)
           .run();
       return 0;
     }
