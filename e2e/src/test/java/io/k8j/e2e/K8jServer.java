@@ -38,8 +38,12 @@ final class K8jServer implements AutoCloseable {
    * Without a node ({@code --disable-agent}) unless the flags ask otherwise.
    */
   static K8jServer start(String... extraFlags) throws Exception {
+    return startIn(Files.createTempDirectory("k8j-e2e-server-"), extraFlags);
+  }
+
+  /** As {@link #start}, in a data directory the test has prepared (e.g. with a copied pki). */
+  static K8jServer startIn(Path dataDir, String... extraFlags) throws Exception {
     Path root = repositoryRoot();
-    Path dataDir = Files.createTempDirectory("k8j-e2e-server-");
     Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     int port = freePort();
     List<String> cmd =
@@ -132,9 +136,8 @@ final class K8jServer implements AutoCloseable {
     return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
   }
 
-  /** Stops the server as Ctrl-C does, then removes its data directory and its output. */
-  @Override
-  public void close() {
+  /** Stops the server as Ctrl-C does, and waits until it has. */
+  void stop() {
     process.destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -143,6 +146,16 @@ final class K8jServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  boolean isRunning() {
+    return process.isAlive();
+  }
+
+  /** Stops the server as Ctrl-C does, then removes its data directory and its output. */
+  @Override
+  public void close() {
+    stop();
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       Files.deleteIfExists(log);
