@@ -25,6 +25,7 @@ import io.k8j.apiserver.http.ReviewHandler;
 import io.k8j.apiserver.http.ScaleSubresource;
 import io.k8j.apiserver.http.SubresourceHandler;
 import io.k8j.apiserver.http.WatchStreamer;
+import io.k8j.apiserver.kubelet.KubeletClient;
 import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.openapi.OpenApiV3;
 import io.k8j.apiserver.registry.Compactor;
@@ -37,6 +38,7 @@ import io.k8j.apiserver.registry.ServedResource;
 import io.k8j.apiserver.registry.Subresource;
 import io.k8j.apiserver.registry.core.Bootstrap;
 import io.k8j.apiserver.registry.core.NamespaceAdmission;
+import io.k8j.apiserver.registry.core.PodLogs;
 import io.k8j.apiserver.registry.core.PodSubresources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
 import io.k8j.apiserver.watchcache.WatchCache;
@@ -70,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
   private Compactor compactor;
   private volatile boolean ready;
   private volatile ClusterPki pki;
+  private KubeletClient kubelets;
 
   public ApiServer(Store store, ApiServerOptions options) {
     this.store = store;
@@ -106,6 +109,7 @@ public final class ApiServer implements AutoCloseable {
 
     ModelSchemas schemas = new ModelSchemas();
     FieldValidator validator = new FieldValidator(schemas);
+    kubelets = new KubeletClient(pki, this::node);
     ResourceHandler resources =
         new ResourceHandler(
             info -> served.get(key(info.group(), info.version(), info.resource())),
@@ -209,7 +213,23 @@ public final class ApiServer implements AutoCloseable {
               Bodies.object(ex.body(), ex.header("Content-Type")));
           Responses.document(ex, choice, 201, successStatus());
         });
+    PodLogs logs = new PodLogs(kubelets);
+    subs.put(
+        "pods/log",
+        (ex, info, choice, r, ns, name) -> {
+          if (!info.verb().equals("get")) {
+            throw io.k8j.apiserver.http.ApiException.methodNotAllowed(
+                "the server does not allow this method on the requested resource");
+          }
+          logs.serve(ex, r.store(), ns, name);
+        });
     return subs;
+  }
+
+  /** The Node of a name as the watch cache holds it, or null. */
+  private ObjectNode node(String name) {
+    ServedResource nodes = served.get(key("", "v1", "nodes"));
+    return nodes.cache().get(nodes.def().key("", name));
   }
 
   private static void requireCreate(RequestInfo info) {

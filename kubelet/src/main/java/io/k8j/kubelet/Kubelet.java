@@ -22,6 +22,7 @@ import io.k8j.kubelet.kuberuntime.RuntimeManager;
 import io.k8j.kubelet.kuberuntime.RuntimeStateReader;
 import io.k8j.kubelet.kuberuntime.SandboxConfigs;
 import io.k8j.kubelet.logs.ContainerLogManager;
+import io.k8j.kubelet.logs.ContainerLogReader;
 import io.k8j.kubelet.network.CniNetworkConfig;
 import io.k8j.kubelet.node.MachineInfo;
 import io.k8j.kubelet.node.NodeLease;
@@ -40,7 +41,12 @@ import io.k8j.kubelet.runtime.cri.ContainerdConfig;
 import io.k8j.kubelet.runtime.cri.CriRuntime;
 import io.k8j.kubelet.runtime.process.ProcessRuntime;
 import io.k8j.kubelet.runtime.simulated.SimulatedRuntime;
+import io.k8j.kubelet.server.ContainerLogsHandler;
+import io.k8j.kubelet.server.KubeletMetrics;
 import io.k8j.kubelet.server.KubeletServer;
+import io.k8j.kubelet.server.StatsHandler;
+import io.k8j.kubelet.stats.NodeUsage;
+import io.k8j.kubelet.stats.StatsCollector;
 import io.k8j.kubelet.status.PodStatusGenerator;
 import io.k8j.kubelet.status.StatusContainerLookup;
 import io.k8j.kubelet.status.StatusManager;
@@ -49,6 +55,7 @@ import io.k8j.kubelet.util.Json;
 import io.k8j.kubelet.volume.VolumeManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,6 +78,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Kubelet implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
+  private static final Duration LOG_POLL_INTERVAL = Duration.ofMillis(250);
 
   private final KubernetesClient client;
   private final KubeletOptions options;
@@ -85,6 +93,7 @@ public final class Kubelet implements AutoCloseable {
   private StatusManager statuses;
   private PodWorkers workers;
   private KubeletServer server;
+  private StatsCollector stats;
   private Pleg pleg;
   private volatile EvictionManager eviction;
   private int port;
@@ -141,6 +150,22 @@ public final class Kubelet implements AutoCloseable {
     return out;
   }
 
+  /** The pod of that namespace and name this kubelet runs, with the status it last generated. */
+  public Optional<Pod> podByName(String namespace, String name) {
+    if (pods == null) {
+      return Optional.empty();
+    }
+    for (Pod p : pods.all()) {
+      if (p.getMetadata().getNamespace().equals(namespace)
+          && p.getMetadata().getName().equals(name)) {
+        Pod copy = Json.copy(p);
+        statuses.get(p.getMetadata().getUid()).ifPresent(s -> copy.setStatus(Json.copy(s)));
+        return Optional.of(copy);
+      }
+    }
+    return Optional.empty();
+  }
+
   public synchronized void start() throws Exception {
     if (started) {
       throw new IllegalStateException("already started");
@@ -186,6 +211,28 @@ public final class Kubelet implements AutoCloseable {
               this::runningPods,
               machine,
               () -> pleg.healthy());
+      ContainerLogsHandler logs =
+          new ContainerLogsHandler(
+              this::podByName, runtime, new ContainerLogReader(clock, LOG_POLL_INTERVAL), clock);
+      server.route("/containerLogs/", logs::handle);
+      stats =
+          new StatsCollector(
+              runtime, new NodeUsage(Path.of("/proc")), clock, options.statsInterval());
+      if (!runtime.simulated()) {
+        stats.start();
+        closeables.add(stats);
+      }
+      StatsHandler statsHandler = new StatsHandler(options.nodeName(), stats);
+      server.route("/stats/summary", statsHandler::summary);
+      server.route("/metrics/resource", statsHandler::resourceMetrics);
+      server.route(
+          "/metrics",
+          new KubeletMetrics(
+                  () -> pods == null ? 0 : pods.all().size(),
+                  () -> stats.containers().size(),
+                  logs::followers,
+                  stats::samplesTaken)
+              ::handle);
       server.start();
       port = server.port();
       closeables.add(server);

@@ -129,6 +129,15 @@ public final class KubeletOptions {
     return b.imagePullBackOffMax;
   }
 
+  public Duration statsInterval() {
+    return b.statsInterval;
+  }
+
+  /** The read-only port; 0 when there is none. */
+  public int readOnlyPort() {
+    return b.readOnlyPort;
+  }
+
   public long containerLogMaxSize() {
     return b.containerLogMaxSize;
   }
@@ -191,6 +200,8 @@ public final class KubeletOptions {
     private long containerLogMaxSize = 10L << 20;
     private int containerLogMaxFiles = 5;
     private Duration containerLogMonitorInterval = Duration.ofSeconds(10);
+    private Duration statsInterval = Duration.ofSeconds(10);
+    private int readOnlyPort;
     private Path staticPodPath;
     private Duration fileCheckFrequency = Duration.ofSeconds(20);
     private long evictionMemoryAvailableBytes = 100L << 20;
@@ -228,6 +239,8 @@ public final class KubeletOptions {
       c.containerLogMaxSize = containerLogMaxSize;
       c.containerLogMaxFiles = containerLogMaxFiles;
       c.containerLogMonitorInterval = containerLogMonitorInterval;
+      c.statsInterval = statsInterval;
+      c.readOnlyPort = readOnlyPort;
       c.staticPodPath = staticPodPath;
       c.fileCheckFrequency = fileCheckFrequency;
       c.evictionMemoryAvailableBytes = evictionMemoryAvailableBytes;
@@ -331,6 +344,21 @@ public final class KubeletOptions {
     public Builder imagePullBackOff(Duration initial, Duration max) {
       imagePullBackOffInitial = initial;
       imagePullBackOffMax = max;
+      return this;
+    }
+
+    /** How often the resource usage of the node and its containers is sampled (10 s). */
+    public Builder statsInterval(Duration v) {
+      statsInterval = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
+     * The read-only kubelet port ({@code /healthz}, {@code /pods}, {@code /spec} over plain HTTP,
+     * without authentication); 0 (the default) serves none.
+     */
+    public Builder readOnlyPort(int v) {
+      readOnlyPort = v;
       return this;
     }
 

@@ -12,6 +12,10 @@ public record Identity(String user, List<String> groups) {
   public static final Identity CONTROLLER_MANAGER =
       new Identity("system:kube-controller-manager", List.of());
 
+  /** The API server as a client of the kubelets (logs, exec, stats). */
+  public static final Identity KUBELET_CLIENT =
+      new Identity("kube-apiserver-kubelet-client", List.of("system:masters"));
+
   public Identity {
     groups = List.copyOf(groups);
   }

@@ -35,6 +35,10 @@ public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final List<String> PUBLIC = List.of("/healthz", "/livez", "/readyz", "/version");
 
+  /** Subresources that stream for as long as the client wants, as upstream counts them. */
+  private static final List<String> LONG_RUNNING_SUBRESOURCES =
+      List.of("log", "exec", "attach", "portforward", "proxy");
+
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final Discovery discovery;
@@ -88,7 +92,8 @@ public final class ApiHandler extends Handler.Abstract {
         ex.user(impersonate(ex, authenticate(ex)));
         authorize(ex, info);
       }
-      boolean longRunning = info.verb().equals("watch");
+      boolean longRunning =
+          info.verb().equals("watch") || LONG_RUNNING_SUBRESOURCES.contains(info.subresource());
       if (!longRunning) {
         acquired = inFlight.tryAcquire();
         if (!acquired) {

@@ -124,7 +124,7 @@ public final class HttpExchange {
   }
 
   /** Keeps a long-running response (a watch) open through idle periods; it has its own deadline. */
-  void ignoreIdleTimeouts() {
+  public void ignoreIdleTimeouts() {
     request.addIdleTimeoutListener(t -> false);
   }
 

@@ -65,6 +65,16 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Runs {@code cmd} in the container and waits for it, at most {@code timeout}. */
   ExecSyncResponse execSync(String containerId, List<String> cmd, Duration timeout);
 
+  /**
+   * The container's CPU and memory usage now (CRI {@code ContainerStats}).
+   *
+   * @throws RuntimeCallException when the container is gone or the runtime measures nothing
+   */
+  default io.k8j.cri.v1.ContainerStats containerStats(String containerId) {
+    throw new RuntimeCallException(
+        RuntimeCallException.Code.FAILED, name() + " runtime reports no container stats");
+  }
+
   /** Asks the runtime to reopen the container's log file after the kubelet rotated it. */
   void reopenContainerLog(String containerId);
 

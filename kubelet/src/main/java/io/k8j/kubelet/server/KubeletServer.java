@@ -9,6 +9,8 @@ import io.k8j.kubelet.util.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -32,6 +34,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * machine, in cadvisor's MachineInfo shape).
  */
 public final class KubeletServer implements AutoCloseable {
+  static final String TEXT = "text/plain; charset=utf-8";
+
+  /** A handler of the paths under one prefix; it answers the request itself. */
+  @FunctionalInterface
+  public interface Route {
+    void handle(Request request, Response response, Callback callback) throws Exception;
+  }
+
+  private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private final Server server;
   private final ServerConnector connector;
 
@@ -94,13 +105,18 @@ public final class KubeletServer implements AutoCloseable {
               }
               case "/spec", "/spec/" ->
                   send(response, callback, HttpStatus.OK_200, "application/json", spec);
-              default ->
-                  send(
-                      response,
-                      callback,
-                      HttpStatus.NOT_FOUND_404,
-                      "text/plain; charset=utf-8",
-                      "404 page not found\n");
+              default -> {
+                Route route = route(path);
+                if (route == null) {
+                  send(response, callback, HttpStatus.NOT_FOUND_404, TEXT, "404 page not found\n");
+                } else {
+                  try {
+                    route.handle(request, response, callback);
+                  } catch (Exception e) {
+                    callback.failed(e);
+                  }
+                }
+              }
             }
             return true;
           }
@@ -126,7 +142,24 @@ public final class KubeletServer implements AutoCloseable {
     return o.toString();
   }
 
-  private static void send(Response r, Callback cb, int status, String type, String body) {
+  /**
+   * Serves the paths under {@code prefix} (a path that equals it, or starts with it) with {@code
+   * route}.
+   */
+  public void route(String prefix, Route route) {
+    routes.put(prefix, route);
+  }
+
+  private Route route(String path) {
+    for (Map.Entry<String, Route> e : routes.entrySet()) {
+      if (path.startsWith(e.getKey())) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  static void send(Response r, Callback cb, int status, String type, String body) {
     r.setStatus(status);
     r.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
     r.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), cb);

@@ -25,6 +25,7 @@ public final class Pods implements Strategy {
         .categories("all")
         .withStatus()
         .subresource(new Subresource("binding", null, null, "Binding", List.of("create")))
+        .subresource(new Subresource("log", null, null, "Pod", List.of("get")))
         .subresource(new Subresource("eviction", "policy", "v1", "Eviction", List.of("create")))
         .column(Column.string("Ready", PodPrinter::ready))
         .column(Column.string("Status", PodPrinter::status))

@@ -245,6 +245,19 @@ public final class CriRuntime implements ContainerRuntime {
   }
 
   @Override
+  public io.k8j.cri.v1.ContainerStats containerStats(String containerId) {
+    return call(
+            "container stats",
+            () ->
+                rt(CALL_TIMEOUT)
+                    .containerStats(
+                        io.k8j.cri.v1.ContainerStatsRequest.newBuilder()
+                            .setContainerId(containerId)
+                            .build()))
+        .getStats();
+  }
+
+  @Override
   public ExecSyncResponse execSync(String containerId, List<String> cmd, Duration timeout) {
     long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
     return call(

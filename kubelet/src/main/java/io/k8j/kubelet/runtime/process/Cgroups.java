@@ -42,7 +42,35 @@ final class Cgroups {
     if (v2) {
       return List.of(ROOT.resolve(relative));
     }
-    return List.of(ROOT.resolve("memory").resolve(relative), ROOT.resolve("cpu").resolve(relative));
+    List<Path> out = new ArrayList<>();
+    out.add(ROOT.resolve("memory").resolve(relative));
+    out.add(ROOT.resolve("cpu").resolve(relative));
+    if (separateCpuacct()) {
+      out.add(ROOT.resolve("cpuacct").resolve(relative));
+    }
+    return out;
+  }
+
+  /** On v1, whether cpuacct is a hierarchy of its own (not mounted together with cpu). */
+  private static boolean separateCpuacct() {
+    Path cpuacct = ROOT.resolve("cpuacct");
+    try {
+      return Files.isDirectory(cpuacct)
+          && !Files.isSameFile(cpuacct, ROOT.resolve("cpu"))
+          && Files.exists(cpuacct.resolve("cpuacct.usage"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The cgroup's CPU and memory usage now. */
+  io.k8j.kubelet.stats.Usage usage(java.time.Instant now) throws IOException {
+    if (v2) {
+      return io.k8j.kubelet.stats.CgroupUsage.v2(ROOT.resolve(relative), now);
+    }
+    Path cpuacct = ROOT.resolve(separateCpuacct() ? "cpuacct" : "cpu").resolve(relative);
+    return io.k8j.kubelet.stats.CgroupUsage.v1(
+        cpuacct, ROOT.resolve("memory").resolve(relative), now);
   }
 
   void create(long memoryLimit, long cpuShares, long cpuQuota, long cpuPeriod) throws IOException {
@@ -70,8 +98,9 @@ final class Cgroups {
     }
     Path mem = ROOT.resolve("memory").resolve(relative);
     Path cpu = ROOT.resolve("cpu").resolve(relative);
-    Files.createDirectories(mem);
-    Files.createDirectories(cpu);
+    for (Path d : dirs()) {
+      Files.createDirectories(d);
+    }
     if (memoryLimit > 0) {
       Files.writeString(mem.resolve("memory.limit_in_bytes"), Long.toString(memoryLimit));
       write(mem.resolve("memory.memsw.limit_in_bytes"), Long.toString(memoryLimit));

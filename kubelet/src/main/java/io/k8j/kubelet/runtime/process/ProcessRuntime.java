@@ -410,6 +410,43 @@ public final class ProcessRuntime implements ContainerRuntime {
     return ContainerStatusResponse.newBuilder().setStatus(b).build();
   }
 
+  @Override
+  public io.k8j.cri.v1.ContainerStats containerStats(String containerId) {
+    ProcessContainer c = get(containerId);
+    Cgroups cg = c.cgroups;
+    if (cg == null) {
+      throw new RuntimeCallException(
+          RuntimeCallException.Code.FAILED, "container " + containerId + " has no cgroup");
+    }
+    io.k8j.kubelet.stats.Usage u;
+    try {
+      u = cg.usage(clock.now());
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new RuntimeCallException(
+          RuntimeCallException.Code.FAILED,
+          "could not read the cgroup of container " + containerId + ": " + e);
+    }
+    long ts = u.time().getEpochSecond() * 1_000_000_000L + u.time().getNano();
+    return io.k8j.cri.v1.ContainerStats.newBuilder()
+        .setAttributes(
+            io.k8j.cri.v1.ContainerAttributes.newBuilder()
+                .setId(c.id)
+                .setMetadata(c.config.getMetadata())
+                .putAllLabels(c.config.getLabelsMap()))
+        .setCpu(
+            io.k8j.cri.v1.CpuUsage.newBuilder()
+                .setTimestamp(ts)
+                .setUsageCoreNanoSeconds(
+                    io.k8j.cri.v1.UInt64Value.newBuilder().setValue(u.cpuNanos())))
+        .setMemory(
+            io.k8j.cri.v1.MemoryUsage.newBuilder()
+                .setTimestamp(ts)
+                .setWorkingSetBytes(
+                    io.k8j.cri.v1.UInt64Value.newBuilder().setValue(u.workingSetBytes()))
+                .setUsageBytes(io.k8j.cri.v1.UInt64Value.newBuilder().setValue(u.memoryBytes())))
+        .build();
+  }
+
   private ProcessContainer get(String id) {
     ProcessContainer c = containers.get(id);
     if (c == null) {
