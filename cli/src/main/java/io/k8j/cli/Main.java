@@ -28,7 +28,18 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    int code = new CommandLine(new Main()).execute(args);
+    CommandLine cmd = new CommandLine(new Main());
+    int code;
+    CommandLine sub = args.length > 0 ? cmd.getSubcommands().get(args[0]) : null;
+    try {
+      if (sub != null) {
+        ConfigFile.install(sub, java.util.Arrays.copyOfRange(args, 1, args.length));
+      }
+      code = cmd.execute(args);
+    } catch (CommandLine.ParameterException e) {
+      System.err.println("k8j: " + e.getMessage());
+      code = 2;
+    }
     if (code != 0 || !ServerCommand.isRunning()) {
       System.exit(code);
     }

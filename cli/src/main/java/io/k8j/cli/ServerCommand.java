@@ -24,6 +24,8 @@ final class ServerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
   private static volatile boolean running;
 
+  @picocli.CommandLine.Mixin ConfigFile.Option configFile = new ConfigFile.Option();
+
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
