@@ -3,6 +3,7 @@ package io.k8j.cli;
 import io.k8j.kubelet.RuntimeKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -92,6 +93,35 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "CIDR",
       description = "The range pod IPs come from (default: ${DEFAULT-VALUE}).")
   String clusterCidr = "10.42.0.0/16";
+
+  @Option(
+      names = "--node-cidr-mask-size",
+      paramLabel = "BITS",
+      description = "The prefix length of each node's pod range (default: ${DEFAULT-VALUE}).")
+  int nodeCidrMaskSize = 24;
+
+  @Option(
+      names = "--cluster-dns",
+      paramLabel = "IP",
+      description =
+          "The cluster DNS Service's IP (kube-system/kube-dns), put in pods' resolv.conf"
+              + " (default: ${DEFAULT-VALUE}).")
+  String clusterDns = "10.43.0.10";
+
+  @Option(
+      names = "--node-monitor-grace-period",
+      paramLabel = "DURATION",
+      converter = GoDuration.class,
+      description =
+          "How long a node may go without a heartbeat before it is NotReady (default: 50s).")
+  Duration nodeMonitorGracePeriod = Duration.ofSeconds(50);
+
+  @Option(
+      names = "--node-monitor-period",
+      paramLabel = "DURATION",
+      converter = GoDuration.class,
+      description = "How often node health is checked (default: 5s).")
+  Duration nodeMonitorPeriod = Duration.ofSeconds(5);
 
   @Option(
       names = "--cluster-dns-port",

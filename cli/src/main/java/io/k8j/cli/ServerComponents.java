@@ -10,6 +10,7 @@ import io.k8j.controllers.ControllerManager;
 import io.k8j.controllers.ControllerManagerOptions;
 import io.k8j.dns.ClusterDns;
 import io.k8j.dns.DnsOptions;
+import io.k8j.dns.service.KubeDnsService;
 import io.k8j.kubelet.Kubelet;
 import io.k8j.kubelet.KubeletOptions;
 import io.k8j.kubelet.RuntimeKind;
@@ -58,8 +59,11 @@ final class ServerComponents implements AutoCloseable {
       ControllerManager controllers =
           c.add(
               new ControllerManager(
-                  c.client(api, Identity.CONTROLLER_MANAGER), ControllerManagerOptions.defaults()));
+                  c.client(api, Identity.CONTROLLER_MANAGER), controllerOptions(cmd)));
       controllers.start();
+      KubeDnsService kubeDns =
+          c.add(new KubeDnsService(c.client(api, Identity.CONTROLLER_MANAGER), cmd.clusterDns));
+      kubeDns.start();
       Scheduler scheduler =
           c.add(new Scheduler(c.client(api, Identity.SCHEDULER), SchedulerOptions.defaults()));
       scheduler.start();
@@ -86,9 +90,15 @@ final class ServerComponents implements AutoCloseable {
             : new RuntimeKind.Choice(cmd.runtime, "asked for with --runtime");
     LOG.info("node {}: runtime {} ({})", cmd.nodeName, runtime.kind(), runtime.reason());
     KubeletOptions.Builder kubelet =
-        KubeletOptions.builder(cmd.nodeName, cmd.dataDir).runtime(runtime.kind());
+        KubeletOptions.builder(cmd.nodeName, cmd.dataDir)
+            .runtime(runtime.kind())
+            .clusterCidr(cmd.clusterCidr)
+            .clusterDns(List.of(cmd.clusterDns));
     if (cmd.containerRuntimeEndpoint != null) {
       kubelet.containerdSocket(cmd.containerRuntimeEndpoint);
+    } else if (runtime.kind() == RuntimeKind.CRI) {
+      // the node's bridge gets the range the controller manager assigns; nodes route to each other
+      kubelet.podCidrFromNode();
     }
     if (cmd.nodeIp != null) {
       kubelet.nodeIp(cmd.nodeIp);
@@ -111,7 +121,17 @@ final class ServerComponents implements AutoCloseable {
                       .withListen(InetAddress.getByName("0.0.0.0"), cmd.clusterDnsPort)));
       dns.start();
       LOG.info("cluster DNS answering on {}", dns.address());
+      KubeDnsService.advertise(client(api, node), cmd.nodeName, dns.address().getPort());
     }
+  }
+
+  private static ControllerManagerOptions controllerOptions(ServerCommand cmd) {
+    return ControllerManagerOptions.defaults().toBuilder()
+        .clusterCidr(cmd.clusterCidr)
+        .nodeCidrMaskSize(cmd.nodeCidrMaskSize)
+        .nodeMonitorGracePeriod(cmd.nodeMonitorGracePeriod)
+        .nodeMonitorPeriod(cmd.nodeMonitorPeriod)
+        .build();
   }
 
   /** A client of the API server that authenticates with the identity's client certificate. */

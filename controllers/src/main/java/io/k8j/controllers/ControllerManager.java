@@ -17,6 +17,7 @@ import io.k8j.controllers.endpointslice.EndpointSliceController;
 import io.k8j.controllers.garbagecollector.GarbageCollector;
 import io.k8j.controllers.job.JobController;
 import io.k8j.controllers.namespace.NamespaceController;
+import io.k8j.controllers.nodeipam.NodeIpamController;
 import io.k8j.controllers.nodelifecycle.NodeLifecycleController;
 import io.k8j.controllers.podgc.PodGcController;
 import io.k8j.controllers.replicaset.ReplicaSetController;
@@ -157,6 +158,24 @@ public final class ControllerManager implements AutoCloseable {
                       o.unhealthyZoneThreshold()));
           nl.start(1);
           return nl;
+        });
+    m.put(
+        "node-ipam-controller",
+        c -> {
+          ControllerManagerOptions o = c.options();
+          if (!o.allocateNodeCidrs()) {
+            return () -> {};
+          }
+          var ipam =
+              new NodeIpamController(
+                  c.informers(),
+                  c.writer(),
+                  c.recorder("node-ipam-controller"),
+                  o.clock(),
+                  o.clusterCidr(),
+                  o.nodeCidrMaskSize());
+          ipam.start();
+          return ipam;
         });
     m.put(
         "taint-eviction-controller",

@@ -25,6 +25,9 @@ import java.util.Set;
  * @param podGcPeriod how often the pod garbage collector runs
  * @param garbageCollectorResyncPeriod how often discovery is read again for new resources
  * @param namespaceSyncPeriod how often namespaces being deleted are looked at again
+ * @param allocateNodeCidrs whether nodes get their pod range from the cluster CIDR
+ * @param clusterCidr the range pod IPs come from
+ * @param nodeCidrMaskSize the prefix length of each node's pod range
  * @param clock the clock every controller uses
  */
 public record ControllerManagerOptions(
@@ -57,6 +60,9 @@ public record ControllerManagerOptions(
     Duration podGcPeriod,
     Duration garbageCollectorResyncPeriod,
     Duration namespaceSyncPeriod,
+    boolean allocateNodeCidrs,
+    String clusterCidr,
+    int nodeCidrMaskSize,
     Clock clock) {
 
   public static ControllerManagerOptions defaults() {
@@ -104,6 +110,9 @@ public record ControllerManagerOptions(
     b.podGcPeriod = podGcPeriod;
     b.garbageCollectorResyncPeriod = garbageCollectorResyncPeriod;
     b.namespaceSyncPeriod = namespaceSyncPeriod;
+    b.allocateNodeCidrs = allocateNodeCidrs;
+    b.clusterCidr = clusterCidr;
+    b.nodeCidrMaskSize = nodeCidrMaskSize;
     b.clock = clock;
     return b;
   }
@@ -139,6 +148,9 @@ public record ControllerManagerOptions(
     private Duration podGcPeriod = Duration.ofSeconds(20);
     private Duration garbageCollectorResyncPeriod = Duration.ofSeconds(30);
     private Duration namespaceSyncPeriod = Duration.ofMinutes(5);
+    private boolean allocateNodeCidrs = true;
+    private String clusterCidr = "10.42.0.0/16";
+    private int nodeCidrMaskSize = 24;
     private Clock clock = Clock.SYSTEM;
 
     public Builder controllers(Set<String> controllers) {
@@ -286,6 +298,21 @@ public record ControllerManagerOptions(
       return this;
     }
 
+    public Builder allocateNodeCidrs(boolean allocateNodeCidrs) {
+      this.allocateNodeCidrs = allocateNodeCidrs;
+      return this;
+    }
+
+    public Builder clusterCidr(String clusterCidr) {
+      this.clusterCidr = clusterCidr;
+      return this;
+    }
+
+    public Builder nodeCidrMaskSize(int nodeCidrMaskSize) {
+      this.nodeCidrMaskSize = nodeCidrMaskSize;
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -322,6 +349,9 @@ public record ControllerManagerOptions(
           podGcPeriod,
           garbageCollectorResyncPeriod,
           namespaceSyncPeriod,
+          allocateNodeCidrs,
+          clusterCidr,
+          nodeCidrMaskSize,
           clock);
     }
   }

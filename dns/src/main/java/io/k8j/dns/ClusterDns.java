@@ -8,6 +8,7 @@ import io.k8j.dns.forward.ResponseCache;
 import io.k8j.dns.model.ClusterRecords;
 import io.k8j.dns.model.RecordsFeed;
 import io.k8j.dns.server.DnsMetrics;
+import io.k8j.dns.server.EveryAddressUdp;
 import io.k8j.dns.server.QueryHandler;
 import io.k8j.dns.server.TcpServer;
 import io.k8j.dns.server.UdpServer;
@@ -65,6 +66,7 @@ public final class ClusterDns implements AutoCloseable {
   private final List<InetSocketAddress> upstreams;
   private final ExecutorService waiting = Executors.newVirtualThreadPerTaskExecutor();
   private UdpServer udp;
+  private EveryAddressUdp everyAddressUdp;
   private TcpServer tcp;
 
   /** Cluster DNS on its own informers, started and stopped with it. */
@@ -111,9 +113,17 @@ public final class ClusterDns implements AutoCloseable {
     if (ownInformers != null) {
       ownInformers.start();
     }
-    bind();
+    if (options.listenAddress().isAnyLocalAddress()) {
+      bindEveryAddress();
+    } else {
+      bind();
+    }
     awaitSync();
-    udp.start(options.udpReaders());
+    if (udp != null) {
+      udp.start(options.udpReaders());
+    } else {
+      everyAddressUdp.start();
+    }
     tcp.start();
     LOG.info(
         "cluster DNS serving {} on {} (udp, tcp), upstream {}",
@@ -125,7 +135,9 @@ public final class ClusterDns implements AutoCloseable {
   /** Where it serves (the port chosen when the options said 0). */
   public InetSocketAddress address() {
     try {
-      return udp.localAddress();
+      return udp != null
+          ? udp.localAddress()
+          : new InetSocketAddress(options.listenAddress(), tcp.localAddress().getPort());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -159,6 +171,24 @@ public final class ClusterDns implements AutoCloseable {
     }
   }
 
+  /** TCP on the any-address, UDP on each local address (see {@link EveryAddressUdp}). */
+  private void bindEveryAddress() throws IOException {
+    InetSocketAddress wanted = new InetSocketAddress(options.listenAddress(), options.port());
+    tcp = new TcpServer(wanted, handler, MAX_TCP_CONNECTIONS, TCP_IDLE);
+    try {
+      everyAddressUdp =
+          new EveryAddressUdp(
+              tcp.localAddress().getPort(),
+              handler,
+              waiting,
+              MAX_WAITING_UDP,
+              options.udpReaders());
+    } catch (IOException e) {
+      tcp.close();
+      throw e;
+    }
+  }
+
   private void awaitSync() {
     long deadline = System.nanoTime() + options.syncTimeout().toNanos();
     while (!records.synced() && System.nanoTime() < deadline) {
@@ -179,6 +209,9 @@ public final class ClusterDns implements AutoCloseable {
     try {
       if (udp != null) {
         udp.close();
+      }
+      if (everyAddressUdp != null) {
+        everyAddressUdp.close();
       }
       if (tcp != null) {
         tcp.close();

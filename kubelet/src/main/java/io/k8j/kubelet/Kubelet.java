@@ -1,5 +1,6 @@
 package io.k8j.kubelet;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +25,9 @@ import io.k8j.kubelet.kuberuntime.SandboxConfigs;
 import io.k8j.kubelet.logs.ContainerLogManager;
 import io.k8j.kubelet.logs.ContainerLogReader;
 import io.k8j.kubelet.network.CniNetworkConfig;
+import io.k8j.kubelet.network.HostCommand;
+import io.k8j.kubelet.network.HostGatewayRoutes;
+import io.k8j.kubelet.network.PodCidrs;
 import io.k8j.kubelet.node.MachineInfo;
 import io.k8j.kubelet.node.NodeLease;
 import io.k8j.kubelet.node.NodeStatusManager;
@@ -238,6 +242,9 @@ public final class Kubelet implements AutoCloseable {
       closeables.add(server);
     }
     nodeStatus.register();
+    if (options.podCidr() == null) {
+      startPodNetwork(nodeStatus.node(), nodeIp);
+    }
     nodeStatus.start();
     NodeLease lease =
         new NodeLease(
@@ -373,10 +380,12 @@ public final class Kubelet implements AutoCloseable {
   private ContainerRuntime createRuntime(String nodeIp) throws Exception {
     switch (options.runtime()) {
       case SIMULATED -> {
+        requireStaticPodCidr();
         runtimeDescription = "simulated: pods run no process";
         return new SimulatedRuntime(clock, options.podCidr());
       }
       case PROCESS -> {
+        requireStaticPodCidr();
         CniNetworkConfig net =
             CniNetworkConfig.forNode(options.nodeName(), options.podCidr(), paths.agent());
         net.writeTo(paths.cniConfDir());
@@ -386,25 +395,53 @@ public final class Kubelet implements AutoCloseable {
       }
       default -> {
         if (options.containerdSocket() != null) {
+          requireStaticPodCidr();
           runtimeDescription = "containerd on " + options.containerdSocket();
           return new CriRuntime(options.containerdSocket());
         }
-        CniNetworkConfig net =
-            CniNetworkConfig.forNode(options.nodeName(), options.podCidr(), paths.agent());
-        net.writeTo(paths.cniConfDir());
+        if (options.podCidr() != null) {
+          CniNetworkConfig.forNode(options.nodeName(), options.podCidr(), paths.agent())
+              .writeTo(paths.cniConfDir());
+        } else {
+          Files.createDirectories(paths.cniConfDir());
+        }
         ContainerdConfig config =
             new ContainerdConfig(
                 paths.containerdRoot(),
                 paths.containerdState(),
                 paths.containerdSocket(),
                 paths.cniConfDir(),
-                net.binDir(),
+                CniNetworkConfig.DEFAULT_BIN_DIR,
                 BusyboxImage.PAUSE_IMAGE);
         containerd = Containerd.start(config, paths.containerd());
         runtimeDescription = "containerd pid " + containerd.pid() + " on " + config.socket();
         return new CriRuntime(config.socket());
       }
     }
+  }
+
+  private void requireStaticPodCidr() {
+    if (options.podCidr() == null) {
+      throw new IllegalArgumentException(
+          "a pod range from the Node needs the kubelet's own containerd (runtime CRI without a"
+              + " containerd socket); give this node a pod CIDR");
+    }
+  }
+
+  /**
+   * Waits for the controller manager to give the Node its pod range, builds the CNI bridge on it
+   * (containerd picks the new conflist up) and routes to the other nodes' ranges.
+   */
+  private void startPodNetwork(Node registered, String nodeIp) throws Exception {
+    String podCidr = PodCidrs.await(client, options.nodeName(), registered, clock);
+    CniNetworkConfig.forNode(options.nodeName(), podCidr, paths.agent())
+        .writeTo(paths.cniConfDir());
+    HostGatewayRoutes routes =
+        new HostGatewayRoutes(
+            client, options.nodeName(), options.clusterCidr(), HostCommand.PROCESS);
+    closeables.add(routes);
+    routes.start();
+    log.info("node {}: pod CIDR {}, address {}", options.nodeName(), podCidr, nodeIp);
   }
 
   /** The pause image (made from busybox when missing), then {@code <agent>/images/*.tar}. */

@@ -50,8 +50,17 @@ public final class KubeletOptions {
     return b.containerdSocket;
   }
 
+  /**
+   * The node's pod range; null when the controller manager assigns it ({@code spec.podCIDR}): the
+   * kubelet then waits for it, builds its CNI bridge on it and routes to the other nodes' ranges.
+   */
   public String podCidr() {
     return b.podCidr;
+  }
+
+  /** The range every pod IP of the cluster comes from; pod traffic leaving it is masqueraded. */
+  public String clusterCidr() {
+    return b.clusterCidr;
   }
 
   /** The node's address (InternalIP, hostIP); detected when null. */
@@ -179,6 +188,7 @@ public final class KubeletOptions {
     private RuntimeKind runtime = RuntimeKind.CRI;
     private Path containerdSocket;
     private String podCidr = "10.42.0.0/24";
+    private String clusterCidr = "10.42.0.0/16";
     private String nodeIp;
     private String bindAddress = "0.0.0.0";
     private int port = 10250;
@@ -218,6 +228,7 @@ public final class KubeletOptions {
       c.runtime = runtime;
       c.containerdSocket = containerdSocket;
       c.podCidr = podCidr;
+      c.clusterCidr = clusterCidr;
       c.nodeIp = nodeIp;
       c.bindAddress = bindAddress;
       c.port = port;
@@ -261,6 +272,17 @@ public final class KubeletOptions {
 
     public Builder podCidr(String v) {
       podCidr = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** The node's pod range comes from its Node object, assigned by the controller manager. */
+    public Builder podCidrFromNode() {
+      podCidr = null;
+      return this;
+    }
+
+    public Builder clusterCidr(String v) {
+      clusterCidr = Objects.requireNonNull(v);
       return this;
     }
 

@@ -151,10 +151,12 @@ public final class NodeStatusManager implements AutoCloseable {
               .addToAnnotations("volumes.kubernetes.io/controller-managed-attach-detach", "true")
               .endMetadata()
               .withNewSpec()
-              .withPodCIDR(options.podCidr())
-              .withPodCIDRs(options.podCidr())
               .endSpec()
               .build();
+      if (options.podCidr() != null) {
+        n.getSpec().setPodCIDR(options.podCidr());
+        n.getSpec().setPodCIDRs(List.of(options.podCidr()));
+      }
       try {
         node = client.nodes().resource(n).create();
       } catch (KubernetesClientException e) {
@@ -171,7 +173,8 @@ public final class NodeStatusManager implements AutoCloseable {
       merged.putAll(labels);
       ObjectNode patch = Json.MAPPER.createObjectNode();
       patch.putObject("metadata").set("labels", Json.tree(merged));
-      if (existing.getSpec() == null || existing.getSpec().getPodCIDR() == null) {
+      if (options.podCidr() != null
+          && (existing.getSpec() == null || existing.getSpec().getPodCIDR() == null)) {
         ObjectNode spec = patch.putObject("spec");
         spec.put("podCIDR", options.podCidr());
         spec.putArray("podCIDRs").add(options.podCidr());
