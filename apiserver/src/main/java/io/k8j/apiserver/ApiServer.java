@@ -2,13 +2,17 @@ package io.k8j.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.admission.AdmissionChain;
+import io.k8j.apiserver.admission.AdmissionPlugin;
+import io.k8j.apiserver.admission.NodeRestriction;
 import io.k8j.apiserver.auth.AdminCredentials;
 import io.k8j.apiserver.auth.Authenticator;
 import io.k8j.apiserver.auth.Authorizer;
 import io.k8j.apiserver.auth.ClusterPki;
 import io.k8j.apiserver.auth.Identity;
+import io.k8j.apiserver.auth.NodeAuthorizer;
 import io.k8j.apiserver.auth.TokenFile;
 import io.k8j.apiserver.auth.rbac.BootstrapPolicy;
+import io.k8j.apiserver.auth.rbac.EscalationCheck;
 import io.k8j.apiserver.auth.rbac.RbacAuthorizer;
 import io.k8j.apiserver.auth.rbac.RbacObjects;
 import io.k8j.apiserver.discovery.Discovery;
@@ -118,7 +122,8 @@ public final class ApiServer implements AutoCloseable {
             validator);
     ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
     RbacAuthorizer rbac = new RbacAuthorizer(rbacObjects());
-    Authorizer authorizer = rbac;
+    Authorizer authorizer = Authorizer.union(nodeAuthorizer(), rbac);
+    admission.use(admissionPlugins(authorizer, rbac));
     ApiHandler handler =
         new ApiHandler(
             authenticator,
@@ -165,8 +170,21 @@ public final class ApiServer implements AutoCloseable {
    * these). They find the resources they read through {@link #served(String, String)}, filled once
    * the stores exist.
    */
-  private AdmissionChain admissionChain() {
+  private static AdmissionChain admissionChain() {
     return new AdmissionChain(List.of());
+  }
+
+  private List<AdmissionPlugin> admissionPlugins(Authorizer authorizer, RbacAuthorizer rbac) {
+    return List.of(new NodeRestriction(), new EscalationCheck(authorizer, rbac));
+  }
+
+  /** The Node authorizer over the pods and claims the watch caches hold. */
+  private NodeAuthorizer nodeAuthorizer() {
+    WatchCache pods = served("", "pods").cache();
+    WatchCache claims = served("", "persistentvolumeclaims").cache();
+    return new NodeAuthorizer(
+        ns -> pods.list(ns.isEmpty() ? pods.prefix() : pods.prefix() + ns + "/", o -> true).items(),
+        (ns, name) -> claims.get(claims.prefix() + ns + "/" + name));
   }
 
   /** The served resource of {@code group}/{@code plural} in its first version, or null. */

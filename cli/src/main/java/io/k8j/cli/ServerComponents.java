@@ -109,14 +109,14 @@ final class ServerComponents implements AutoCloseable {
     ServiceProxy proxy =
         add(
             new ServiceProxy(
-                client(api, node),
+                client(api, Identity.KUBE_PROXY),
                 ProxyOptions.defaults(cmd.nodeName, addresses).withClusterCidr(cmd.clusterCidr)));
     proxy.start();
     if (cmd.clusterDnsPort > 0) {
       ClusterDns dns =
           add(
               new ClusterDns(
-                  client(api, node),
+                  client(api, Identity.CLUSTER_DNS),
                   DnsOptions.defaults()
                       .withListen(InetAddress.getByName("0.0.0.0"), cmd.clusterDnsPort)));
       dns.start();

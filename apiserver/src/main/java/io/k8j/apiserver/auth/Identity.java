@@ -11,6 +11,8 @@ public record Identity(String user, List<String> groups) {
   public static final Identity SCHEDULER = new Identity("system:kube-scheduler", List.of());
   public static final Identity CONTROLLER_MANAGER =
       new Identity("system:kube-controller-manager", List.of());
+  public static final Identity KUBE_PROXY = new Identity("system:kube-proxy", List.of());
+  public static final Identity CLUSTER_DNS = new Identity("system:kube-dns", List.of());
 
   /** The API server as a client of the kubelets (logs, exec, stats). */
   public static final Identity KUBELET_CLIENT =

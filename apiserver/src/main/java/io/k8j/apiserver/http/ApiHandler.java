@@ -183,9 +183,15 @@ public final class ApiHandler extends Handler.Abstract {
       throw ApiException.forbidden(
           new io.k8j.apiserver.registry.GroupResource(a.apiGroup(), a.resource()),
           a.name(),
-          a.forbiddenMessage(),
+          denial(a),
           null);
     }
+  }
+
+  /** Upstream's denial: the forbidden message, then the authorizers' reasons if any. */
+  private String denial(Attributes a) {
+    String reason = authorizer.denyReason(a);
+    return reason.isEmpty() ? a.forbiddenMessage() : a.forbiddenMessage() + ": " + reason;
   }
 
   /** 403 with upstream's message unless the authorizer allows the request. */
@@ -205,12 +211,12 @@ public final class ApiHandler extends Handler.Abstract {
       return;
     }
     if (!a.resourceRequest()) {
-      throw new ApiException(403, "Forbidden", "forbidden: " + a.forbiddenMessage(), null);
+      throw new ApiException(403, "Forbidden", "forbidden: " + denial(a), null);
     }
     throw ApiException.forbidden(
         new io.k8j.apiserver.registry.GroupResource(a.apiGroup(), a.resource()),
         a.name(),
-        a.forbiddenMessage(),
+        denial(a),
         null);
   }
 

@@ -139,8 +139,15 @@ public final class NodeLease implements AutoCloseable {
   }
 
   private void ensureNamespace() {
-    if (client.namespaces().withName(NAMESPACE).get() != null) {
-      return;
+    try {
+      if (client.namespaces().withName(NAMESPACE).get() != null) {
+        return;
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return; // a kubelet may not read namespaces; the API server creates this one at start
+      }
+      throw e;
     }
     Namespace ns =
         new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build();

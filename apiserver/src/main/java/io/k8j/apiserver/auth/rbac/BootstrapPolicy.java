@@ -3,6 +3,7 @@ package io.k8j.apiserver.auth.rbac;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
+import io.k8j.apiserver.auth.NodeAuthorizer;
 import io.k8j.apiserver.http.ApiException;
 import io.k8j.apiserver.registry.ResourceStore;
 import java.util.List;
@@ -10,8 +11,8 @@ import java.util.List;
 /**
  * The default ClusterRoles and ClusterRoleBindings created at start when absent, as upstream's
  * bootstrap policy: cluster-admin (bound to {@code system:masters}), admin, edit, view,
- * system:discovery, system:basic-user, system:public-info-viewer, and the components' roles. Until
- * the Node authorizer exists, system:node is bound to the group {@code system:nodes}.
+ * system:discovery, system:basic-user, system:public-info-viewer, and the components' roles
+ * (system:kube-scheduler, system:kube-controller-manager and the controllers' roles, system:node).
  */
 public final class BootstrapPolicy {
   private static final List<String> READ = List.of("get", "list", "watch");
@@ -128,28 +129,27 @@ public final class BootstrapPolicy {
         resources(
             List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")),
         resources(ALL, List.of("coordination.k8s.io"), List.of("leases")));
-    // runs every controller under one identity (no per-controller service accounts yet)
+    role(clusterRoles, "system:kube-controller-manager", ControllerRoles.controllerManager());
+    role(clusterRoles, "system:node", nodeRules());
     role(
         clusterRoles,
-        "system:kube-controller-manager",
-        resources(ALL, ALL, List.of("*")),
-        nonResource(List.of("get"), "/api", "/api/*", "/apis", "/apis/*"));
-    role(
-        clusterRoles,
-        "system:node",
-        resources(READ, ALL, List.of("*")),
+        "system:node-proxier",
+        resources(List.of("list", "watch"), List.of(""), List.of("services", "endpoints")),
+        resources(READ, List.of(""), List.of("nodes")),
+        resources(List.of("list", "watch"), List.of("discovery.k8s.io"), List.of("endpointslices")),
         resources(
-            concat(List.of("create"), WRITE),
+            List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")));
+    role(
+        clusterRoles,
+        "system:kube-dns",
+        resources(
+            List.of("list", "watch"),
             List.of(""),
-            List.of("nodes", "nodes/status", "pods", "pods/status", "pods/eviction", "events")),
+            List.of("endpoints", "services", "pods", "namespaces")),
         resources(
-            List.of("create", "patch", "update"), List.of("events.k8s.io"), List.of("events")),
-        resources(ALL, List.of("coordination.k8s.io"), List.of("leases")),
-        resources(
-            List.of("create"),
-            List.of("authentication.k8s.io", "authorization.k8s.io"),
-            List.of("tokenreviews", "subjectaccessreviews")),
-        resources(List.of("create"), List.of(""), List.of("serviceaccounts/token")));
+            List.of("list", "watch"), List.of("discovery.k8s.io"), List.of("endpointslices")));
+    ControllerRoles.controllers()
+        .forEach((name, rules) -> role(clusterRoles, "system:controller:" + name, rules));
 
     binding(clusterRoleBindings, "cluster-admin", "cluster-admin", group("system:masters"));
     binding(
@@ -175,15 +175,43 @@ public final class BootstrapPolicy {
         "system:kube-controller-manager",
         "system:kube-controller-manager",
         user("system:kube-controller-manager"));
-    binding(clusterRoleBindings, "system:node", "system:node", group("system:nodes"));
+    binding(
+        clusterRoleBindings,
+        "system:node-proxier",
+        "system:node-proxier",
+        user("system:kube-proxy"));
+    binding(
+        clusterRoleBindings,
+        "system:kube-dns",
+        "system:kube-dns",
+        serviceAccount("kube-system", "kube-dns"),
+        user("system:kube-dns"));
+    // as upstream: kubelets are authorized by the Node authorizer, this binding has no subjects
+    binding(clusterRoleBindings, "system:node", "system:node");
+    ControllerRoles.controllers()
+        .keySet()
+        .forEach(
+            name ->
+                binding(
+                    clusterRoleBindings,
+                    "system:controller:" + name,
+                    "system:controller:" + name,
+                    serviceAccount("kube-system", name),
+                    user("system:kube-controller-manager")));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
     return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
   }
 
-  private static ObjectNode resources(
-      List<String> verbs, List<String> groups, List<String> resources) {
+  /** The Node authorizer's rules, as the system:node ClusterRole shows them. */
+  private static ObjectNode[] nodeRules() {
+    return NodeAuthorizer.NODE_RULES.stream()
+        .map(r -> resources(r.verbs(), r.apiGroups(), r.resources()))
+        .toArray(ObjectNode[]::new);
+  }
+
+  static ObjectNode resources(List<String> verbs, List<String> groups, List<String> resources) {
     ObjectNode r = Json.object();
     strings(r.putArray("apiGroups"), groups);
     strings(r.putArray("resources"), resources);
@@ -207,6 +235,13 @@ public final class BootstrapPolicy {
         .put("apiGroup", "rbac.authorization.k8s.io")
         .put("kind", "Group")
         .put("name", name);
+  }
+
+  private static ObjectNode serviceAccount(String namespace, String name) {
+    return Json.object()
+        .put("kind", "ServiceAccount")
+        .put("name", name)
+        .put("namespace", namespace);
   }
 
   private static ObjectNode user(String name) {

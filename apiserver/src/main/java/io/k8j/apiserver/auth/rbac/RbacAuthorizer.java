@@ -62,6 +62,11 @@ public final class RbacAuthorizer implements Authorizer {
     return rules;
   }
 
+  /** A Role as the caches hold it, or null. */
+  public JsonNode role(String namespace, String name) {
+    return objects.role(namespace, name);
+  }
+
   /** The rules of a ClusterRole, with those of the roles it aggregates. */
   public List<PolicyRule> clusterRoleRules(String name) {
     List<PolicyRule> rules = new ArrayList<>();
