@@ -3,7 +3,15 @@ package io.k8j.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.admission.AdmissionChain;
 import io.k8j.apiserver.admission.AdmissionPlugin;
+import io.k8j.apiserver.admission.DefaultTolerationSeconds;
+import io.k8j.apiserver.admission.LimitRanger;
 import io.k8j.apiserver.admission.NodeRestriction;
+import io.k8j.apiserver.admission.PodSecurity;
+import io.k8j.apiserver.admission.QuotaController;
+import io.k8j.apiserver.admission.ResourceQuotaAdmission;
+import io.k8j.apiserver.audit.AuditLog;
+import io.k8j.apiserver.audit.AuditPolicy;
+import io.k8j.apiserver.audit.Auditor;
 import io.k8j.apiserver.auth.AdminCredentials;
 import io.k8j.apiserver.auth.Authenticator;
 import io.k8j.apiserver.auth.Authorizer;
@@ -16,6 +24,8 @@ import io.k8j.apiserver.auth.rbac.EscalationCheck;
 import io.k8j.apiserver.auth.rbac.RbacAuthorizer;
 import io.k8j.apiserver.auth.rbac.RbacObjects;
 import io.k8j.apiserver.discovery.Discovery;
+import io.k8j.apiserver.encryption.EncryptingStore;
+import io.k8j.apiserver.encryption.EncryptionConfiguration;
 import io.k8j.apiserver.http.ApiHandler;
 import io.k8j.apiserver.http.ApiMetrics;
 import io.k8j.apiserver.http.Bodies;
@@ -34,6 +44,7 @@ import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.openapi.OpenApiV3;
 import io.k8j.apiserver.registry.Compactor;
 import io.k8j.apiserver.registry.Leases;
+import io.k8j.apiserver.registry.ListOptions;
 import io.k8j.apiserver.registry.ResourceDef;
 import io.k8j.apiserver.registry.ResourceLister;
 import io.k8j.apiserver.registry.ResourceRegistry;
@@ -66,14 +77,17 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final int WATCH_HISTORY = 1000;
   private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(60);
+  private static final java.time.Duration QUOTA_RESYNC = java.time.Duration.ofSeconds(10);
 
-  private final Store store;
+  private Store store;
   private final ApiServerOptions options;
   private final Map<String, ServedResource> served = new LinkedHashMap<>();
   private WatchCaches caches;
   private HttpsServer http;
   private Thread bookmarks;
   private Compactor compactor;
+  private QuotaController quotas;
+  private AuditLog auditLog;
   private volatile boolean ready;
   private volatile ClusterPki pki;
   private KubeletClient kubelets;
@@ -93,6 +107,9 @@ public final class ApiServer implements AutoCloseable {
     ServiceAllocator allocator =
         new ServiceAllocator(options.serviceCidr(), ServiceAllocator.inStore(store));
     ResourceRegistry registry = new ResourceRegistry(Resources.all(allocator));
+    if (options.encryptionProviderConfig() != null) {
+      store = encrypting(store, registry, options.encryptionProviderConfig());
+    }
 
     caches = new WatchCaches(store, registry.storagePrefixes(), WATCH_HISTORY);
     caches.start();
@@ -132,6 +149,7 @@ public final class ApiServer implements AutoCloseable {
             new OpenApiV3(registry),
             resources,
             new ReviewHandler(authorizer, rbac, authenticator),
+            auditor(),
             metrics,
             this::isReady,
             options.maxInFlight(),
@@ -161,6 +179,8 @@ public final class ApiServer implements AutoCloseable {
     startBookmarks(registry);
     compactor = new Compactor(store, options.clock(), options.compactionInterval());
     compactor.start();
+    quotas = new QuotaController(this::served, options.clock(), QUOTA_RESYNC);
+    quotas.start();
     ready = true;
     LOG.info("API server listening on {} (kubeconfig {})", url(), options.kubeconfig());
   }
@@ -174,8 +194,32 @@ public final class ApiServer implements AutoCloseable {
     return new AdmissionChain(List.of());
   }
 
+  /** Upstream's order: NamespaceLifecycle (in the store), then these; ResourceQuota last. */
   private List<AdmissionPlugin> admissionPlugins(Authorizer authorizer, RbacAuthorizer rbac) {
-    return List.of(new NodeRestriction(), new EscalationCheck(authorizer, rbac));
+    ServedResource limitRanges = served("", "limitranges");
+    ServedResource namespaces = served("", "namespaces");
+    return List.of(
+        new LimitRanger(ns -> limitRanges.lister().list(ns, ListOptions.all()).items()),
+        new NodeRestriction(),
+        new PodSecurity(ns -> namespaces.cache().get(namespaces.def().key("", ns))),
+        new DefaultTolerationSeconds(),
+        new EscalationCheck(authorizer, rbac),
+        new ResourceQuotaAdmission(this::served));
+  }
+
+  /** The store with the resources the EncryptionConfiguration names encrypted. */
+  private static Store encrypting(Store store, ResourceRegistry registry, Path configFile)
+      throws java.io.IOException {
+    EncryptionConfiguration config = EncryptionConfiguration.read(configFile);
+    Map<String, List<io.k8j.apiserver.encryption.Provider>> byPrefix = new HashMap<>();
+    for (ResourceDef d : registry.all()) {
+      var providers = config.providersFor(d.group(), d.plural());
+      if (providers != null && d.verbs().contains("get")) {
+        byPrefix.put(d.storagePrefix(), providers);
+      }
+    }
+    LOG.info("encryption at rest: {} under {}", configFile, byPrefix.keySet());
+    return new EncryptingStore(store, byPrefix);
   }
 
   /** The Node authorizer over the pods and claims the watch caches hold. */
@@ -185,6 +229,17 @@ public final class ApiServer implements AutoCloseable {
     return new NodeAuthorizer(
         ns -> pods.list(ns.isEmpty() ? pods.prefix() : pods.prefix() + ns + "/", o -> true).items(),
         (ns, name) -> claims.get(claims.prefix() + ns + "/" + name));
+  }
+
+  /** The auditor the audit flags ask for, or null. */
+  private Auditor auditor() throws java.io.IOException {
+    ApiServerOptions.AuditOptions a = options.audit();
+    if (!a.enabled()) {
+      return null;
+    }
+    auditLog = new AuditLog(a.logPath(), a.maxSizeMegabytes() * 1024L * 1024L);
+    LOG.info("audit: policy {}, log {}", a.policyFile(), a.logPath());
+    return new Auditor(AuditPolicy.read(a.policyFile()), auditLog, options.clock());
   }
 
   /** The served resource of {@code group}/{@code plural} in its first version, or null. */
@@ -382,6 +437,12 @@ public final class ApiServer implements AutoCloseable {
     }
     if (compactor != null) {
       compactor.close();
+    }
+    if (quotas != null) {
+      quotas.close();
+    }
+    if (auditLog != null) {
+      auditLog.close();
     }
     if (caches != null) {
       caches.close();

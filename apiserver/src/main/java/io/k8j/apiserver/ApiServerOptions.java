@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param advertiseAddress the address the {@code kubernetes} Service's endpoints point at
  * @param bookmarkInterval how often idle watches that asked for bookmarks get one
  * @param compactionInterval how often the store's history is compacted (and how much is kept)
+ * @param encryptionProviderConfig {@code --encryption-provider-config}: an EncryptionConfiguration
+ *     file; null stores everything as it is
+ * @param audit the audit policy and log
  */
 public record ApiServerOptions(
     String bindAddress,
@@ -25,7 +28,25 @@ public record ApiServerOptions(
     String advertiseAddress,
     Duration bookmarkInterval,
     Duration compactionInterval,
-    Clock clock) {
+    Clock clock,
+    Path encryptionProviderConfig,
+    AuditOptions audit) {
+
+  /**
+   * Upstream's audit flags.
+   *
+   * @param policyFile {@code --audit-policy-file}: an audit.k8s.io/v1 Policy; null audits nothing
+   * @param logPath {@code --audit-log-path}: the log file, {@code -} for standard output; null
+   *     audits nothing
+   * @param maxSizeMegabytes {@code --audit-log-maxsize}: rotate the file past this size; 0 never
+   */
+  public record AuditOptions(Path policyFile, Path logPath, int maxSizeMegabytes) {
+    public static final AuditOptions NONE = new AuditOptions(null, null, 0);
+
+    public boolean enabled() {
+      return policyFile != null && logPath != null;
+    }
+  }
 
   public static final int DEFAULT_SECURE_PORT = 6443;
   public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
@@ -41,7 +62,9 @@ public record ApiServerOptions(
         "127.0.0.1",
         Duration.ofSeconds(10),
         Duration.ofMinutes(5),
-        Clock.SYSTEM);
+        Clock.SYSTEM,
+        null,
+        AuditOptions.NONE);
   }
 
   public ApiServerOptions withPort(int port) {
@@ -54,7 +77,9 @@ public record ApiServerOptions(
         advertiseAddress,
         bookmarkInterval,
         compactionInterval,
-        clock);
+        clock,
+        encryptionProviderConfig,
+        audit);
   }
 
   public ApiServerOptions withBindAddress(String address) {
@@ -67,7 +92,9 @@ public record ApiServerOptions(
         advertiseAddress,
         bookmarkInterval,
         compactionInterval,
-        clock);
+        clock,
+        encryptionProviderConfig,
+        audit);
   }
 
   public ApiServerOptions withMaxInFlight(int n) {
@@ -80,7 +107,9 @@ public record ApiServerOptions(
         advertiseAddress,
         bookmarkInterval,
         compactionInterval,
-        clock);
+        clock,
+        encryptionProviderConfig,
+        audit);
   }
 
   public ApiServerOptions withBookmarkInterval(Duration d) {
@@ -93,7 +122,9 @@ public record ApiServerOptions(
         advertiseAddress,
         d,
         compactionInterval,
-        clock);
+        clock,
+        encryptionProviderConfig,
+        audit);
   }
 
   public ApiServerOptions withCompactionInterval(Duration d) {
@@ -106,7 +137,9 @@ public record ApiServerOptions(
         advertiseAddress,
         bookmarkInterval,
         d,
-        clock);
+        clock,
+        encryptionProviderConfig,
+        audit);
   }
 
   public ApiServerOptions withServiceCidr(String cidr) {
@@ -119,7 +152,9 @@ public record ApiServerOptions(
         advertiseAddress,
         bookmarkInterval,
         compactionInterval,
-        clock);
+        clock,
+        encryptionProviderConfig,
+        audit);
   }
 
   public ApiServerOptions withAdvertiseAddress(String address) {
@@ -132,7 +167,39 @@ public record ApiServerOptions(
         address,
         bookmarkInterval,
         compactionInterval,
-        clock);
+        clock,
+        encryptionProviderConfig,
+        audit);
+  }
+
+  public ApiServerOptions withEncryptionProviderConfig(Path file) {
+    return new ApiServerOptions(
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        compactionInterval,
+        clock,
+        file,
+        audit);
+  }
+
+  public ApiServerOptions withAudit(AuditOptions a) {
+    return new ApiServerOptions(
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        compactionInterval,
+        clock,
+        encryptionProviderConfig,
+        a);
   }
 
   /** The admin kubeconfig the server writes. */

@@ -135,6 +135,33 @@ final class ServerCommand implements Callable<Integer> {
       description = "Run only the control plane: no kubelet and no proxy on this machine.")
   boolean disableAgent;
 
+  @Option(
+      names = "--encryption-provider-config",
+      paramLabel = "FILE",
+      description =
+          "An EncryptionConfiguration (apiserver.config.k8s.io/v1) naming the resources to encrypt"
+              + " at rest and their keys (aesgcm, aescbc, identity).")
+  Path encryptionProviderConfig;
+
+  @Option(
+      names = "--audit-policy-file",
+      paramLabel = "FILE",
+      description = "An audit.k8s.io/v1 Policy: which requests are audited, and at what level.")
+  Path auditPolicyFile;
+
+  @Option(
+      names = "--audit-log-path",
+      paramLabel = "FILE",
+      description = "Where audit events go, one JSON line each; - for standard output.")
+  Path auditLogPath;
+
+  @Option(
+      names = "--audit-log-maxsize",
+      paramLabel = "MB",
+      description =
+          "Rotate the audit log once it passes this many megabytes; 0 never (default: ${DEFAULT-VALUE}).")
+  int auditLogMaxSize = 100;
+
   static boolean isRunning() {
     return running;
   }

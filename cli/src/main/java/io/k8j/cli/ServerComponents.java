@@ -50,7 +50,11 @@ final class ServerComponents implements AutoCloseable {
                   store,
                   ApiServerOptions.defaults(cmd.dataDir)
                       .withBindAddress(cmd.bindAddress)
-                      .withPort(cmd.httpsPort)));
+                      .withPort(cmd.httpsPort)
+                      .withEncryptionProviderConfig(cmd.encryptionProviderConfig)
+                      .withAudit(
+                          new ApiServerOptions.AuditOptions(
+                              cmd.auditPolicyFile, cmd.auditLogPath, cmd.auditLogMaxSize))));
       api.start();
       LOG.info("API server ready at {}", api.url());
       Path kubeconfig = cmd.dataDir.resolve("admin.kubeconfig").toAbsolutePath();

@@ -8,13 +8,14 @@ package io.k8j.apiserver.admission;
  * Forbidden for a policy, 422 Invalid for a bad field); it adds {@code Warning} headers with {@link
  * AdmissionRequest#warn}.
  *
- * <p>To add a plugin: implement this interface in this package (or the resource's registry
- * package), and insert it in {@link AdmissionChain#standard} at upstream's place:
- * NamespaceLifecycle, ServiceAccount, DefaultTolerationSeconds, LimitRanger, Priority,
- * ResourceQuota, NodeRestriction, PodSecurity. Mutating work goes in {@link #admit}, checks in
- * {@link #validate}. Both must be safe to call from many threads, and with {@link
- * AdmissionRequest#dryRun()} must change nothing outside the object (ResourceQuota then checks
- * without charging).
+ * <p>To add a plugin: implement this interface in this package, and insert it in {@code
+ * ApiServer.admissionPlugins} at upstream's place (kube-apiserver's {@code AllOrderedPlugins}):
+ * NamespaceLifecycle (inside the generic store), LimitRanger, ServiceAccount, NodeRestriction,
+ * PodSecurity, Priority, DefaultTolerationSeconds, ..., ResourceQuota — ResourceQuota stays last so
+ * it charges only what every other plugin admitted. The ServiceAccount plugin goes right after
+ * LimitRanger, Priority right after PodSecurity. Mutating work goes in {@link #admit}, checks in
+ * {@link #validate}; {@link AdmissionRequest#user()} is who asks. Both must be safe to call from
+ * many threads, and with {@link AdmissionRequest#dryRun()} must change nothing outside the object.
  */
 public interface AdmissionPlugin {
   /** Upstream's name of the plugin ({@code LimitRanger}), for logs. */

@@ -3,6 +3,7 @@ package io.k8j.apiserver.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
 import io.k8j.apiserver.admission.RequestContext;
+import io.k8j.apiserver.audit.Auditor;
 import io.k8j.apiserver.auth.Attributes;
 import io.k8j.apiserver.auth.Authenticator;
 import io.k8j.apiserver.auth.Authorizer;
@@ -45,6 +46,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final OpenApiV3 openApi;
   private final ResourceHandler resources;
   private final ReviewHandler reviews;
+  private final Auditor auditor;
   private final ApiMetrics metrics;
   private final BooleanSupplier ready;
   private final Semaphore inFlight;
@@ -61,6 +63,7 @@ public final class ApiHandler extends Handler.Abstract {
       OpenApiV3 openApi,
       ResourceHandler resources,
       ReviewHandler reviews,
+      Auditor auditor,
       ApiMetrics metrics,
       BooleanSupplier ready,
       int maxInFlight,
@@ -72,6 +75,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.openApi = openApi;
     this.resources = resources;
     this.reviews = reviews;
+    this.auditor = auditor;
     this.metrics = metrics;
     this.ready = ready;
     this.inFlight = new Semaphore(maxInFlight);
@@ -87,9 +91,13 @@ public final class ApiHandler extends Handler.Abstract {
     metrics.started();
     boolean acquired = false;
     ScheduledFuture<?> timeout = null;
+    java.time.Instant received = java.time.Instant.now();
+    UserInfo authenticated = null;
+    ApiException failure = null;
     try {
       if (!PUBLIC.contains(ex.path())) {
-        ex.user(impersonate(ex, authenticate(ex)));
+        authenticated = authenticate(ex);
+        ex.user(impersonate(ex, authenticated));
         authorize(ex, info);
       }
       boolean longRunning =
@@ -116,11 +124,16 @@ public final class ApiHandler extends Handler.Abstract {
             }
           });
     } catch (ApiException e) {
+      failure = e;
       respond(ex, e);
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", ex.method(), ex.path(), e);
-      respond(ex, ApiException.internal(e.toString()));
+      failure = ApiException.internal(e.toString());
+      respond(ex, failure);
     } finally {
+      if (auditor != null && authenticated != null) {
+        audit(ex, info, authenticated, received, failure);
+      }
       if (timeout != null) {
         timeout.cancel(false);
       }
@@ -130,6 +143,46 @@ public final class ApiHandler extends Handler.Abstract {
       metrics.finished(info.verb(), info.resource(), ex.status(), System.nanoTime() - start);
     }
     return true;
+  }
+
+  private void audit(
+      HttpExchange ex,
+      RequestInfo info,
+      UserInfo authenticated,
+      java.time.Instant received,
+      ApiException failure) {
+    UserInfo user = ex.user() == null ? authenticated : ex.user();
+    try {
+      String query = ex.rawQuery();
+      auditor.record(
+          new Auditor.Request(
+              attributes(info, user, ex),
+              authenticated,
+              query == null || query.isEmpty() ? ex.path() : ex.path() + "?" + query,
+              info.version(),
+              ex.remoteAddress(),
+              ex.header("User-Agent"),
+              received,
+              ex.status(),
+              failure == null ? null : failure.toStatus(),
+              ex.bodyIfRead(),
+              ex.responseBody()));
+    } catch (RuntimeException e) {
+      LOG.warn("audit of {} {} failed: {}", ex.method(), ex.path(), e.toString());
+    }
+  }
+
+  private static Attributes attributes(RequestInfo info, UserInfo user, HttpExchange ex) {
+    return info.resourceRequest()
+        ? Attributes.resource(
+            user,
+            info.verb(),
+            info.group(),
+            info.resource(),
+            info.subresource(),
+            info.namespace(),
+            info.name())
+        : Attributes.nonResource(user, ex.method().toLowerCase(), ex.path());
   }
 
   /** A {@code Warning} header as upstream writes one: {@code 299 - "text"}. */
@@ -196,17 +249,7 @@ public final class ApiHandler extends Handler.Abstract {
 
   /** 403 with upstream's message unless the authorizer allows the request. */
   private void authorize(HttpExchange ex, RequestInfo info) {
-    Attributes a =
-        info.resourceRequest()
-            ? Attributes.resource(
-                ex.user(),
-                info.verb(),
-                info.group(),
-                info.resource(),
-                info.subresource(),
-                info.namespace(),
-                info.name())
-            : Attributes.nonResource(ex.user(), ex.method().toLowerCase(), ex.path());
+    Attributes a = attributes(info, ex.user(), ex);
     if (authorizer.allows(a)) {
       return;
     }

@@ -34,6 +34,8 @@ public final class HttpExchange {
   private volatile int status;
   private volatile boolean committed;
   private volatile io.k8j.apiserver.auth.UserInfo user;
+  private volatile byte[] requestBody;
+  private volatile byte[] responseBody;
 
   HttpExchange(Request request, Response response, Callback callback) {
     this.request = request;
@@ -164,6 +166,35 @@ public final class HttpExchange {
    * @throws ApiException 413 when it is larger than {@link #MAX_BODY_BYTES}
    */
   public byte[] body() {
+    byte[] read = requestBody;
+    if (read != null) {
+      return read;
+    }
+    requestBody = readBody();
+    return requestBody;
+  }
+
+  /** The request body if something read it, else null (for the audit log). */
+  byte[] bodyIfRead() {
+    return requestBody;
+  }
+
+  /** The body of the whole response sent, or null (streams, nothing sent yet). */
+  byte[] responseBody() {
+    return responseBody;
+  }
+
+  /** The query string as sent, or null. */
+  String rawQuery() {
+    return request.getHttpURI().getQuery();
+  }
+
+  /** The client's address. */
+  String remoteAddress() {
+    return Request.getRemoteAddr(request);
+  }
+
+  private byte[] readBody() {
     long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     if (declared > MAX_BODY_BYTES) {
       throw tooLarge();
@@ -201,6 +232,7 @@ public final class HttpExchange {
     }
     status = code;
     committed = true;
+    responseBody = body;
     response.setStatus(code);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     byte[] out = body;

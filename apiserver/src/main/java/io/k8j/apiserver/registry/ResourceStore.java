@@ -222,7 +222,9 @@ public final class ResourceStore {
         continue;
       }
       byte[] bytes = write(next);
-      if (Arrays.equals(bytes, write(current)) || dryRun) {
+      boolean stale =
+          store instanceof io.k8j.apiserver.encryption.EncryptingStore e && e.isStale(kv);
+      if (Arrays.equals(bytes, write(current)) && !stale || dryRun) {
         return new UpdateResult(dryRun ? next : current, false);
       }
       def.strategy().reserve(next, current);
