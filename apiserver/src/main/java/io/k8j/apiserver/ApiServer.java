@@ -44,7 +44,6 @@ import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.openapi.OpenApiV3;
 import io.k8j.apiserver.registry.Compactor;
 import io.k8j.apiserver.registry.Leases;
-import io.k8j.apiserver.registry.ListOptions;
 import io.k8j.apiserver.registry.ResourceDef;
 import io.k8j.apiserver.registry.ResourceLister;
 import io.k8j.apiserver.registry.ResourceRegistry;
@@ -199,7 +198,8 @@ public final class ApiServer implements AutoCloseable {
     ServedResource limitRanges = served("", "limitranges");
     ServedResource namespaces = served("", "namespaces");
     return List.of(
-        new LimitRanger(ns -> limitRanges.lister().list(ns, ListOptions.all()).items()),
+        new LimitRanger(
+            ns -> limitRanges.cache().list(limitRanges.def().listPrefix(ns), o -> true).items()),
         new NodeRestriction(),
         new PodSecurity(ns -> namespaces.cache().get(namespaces.def().key("", ns))),
         new DefaultTolerationSeconds(),

@@ -165,6 +165,16 @@ final class ControllerRoles {
         "token-cleaner",
         new ObjectNode[] {rule("delete,get,list,watch", CORE, "secrets"), events()});
     m.put(
+        "node-ipam-controller",
+        new ObjectNode[] {rule("get,list,watch,update,patch", CORE, "nodes"), events()});
+    // k8j's own: keeps kube-system/kube-dns and its endpoints (upstream's addon manager does it)
+    m.put(
+        "kube-dns-service",
+        new ObjectNode[] {
+          rule("get,create,update,patch", CORE, "services,endpoints"),
+          rule("get,list,watch,create,update,delete", "discovery.k8s.io", "endpointslices")
+        });
+    m.put(
         "clusterrole-aggregation-controller",
         new ObjectNode[] {
           rule("escalate,get,list,patch,update,watch", "rbac.authorization.k8s.io", "clusterroles")
