@@ -76,7 +76,7 @@ class Fabric8ClientTest {
                   }
                 });
     try {
-      await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("add pre"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains("add pre"));
       client
           .configMaps()
           .inNamespace("default")
@@ -98,7 +98,7 @@ class Fabric8ClientTest {
                 return cm;
               });
       client.configMaps().inNamespace("default").withName("live").delete();
-      await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("delete live"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains("delete live"));
       assertThat(seen).containsSubsequence("add pre", "add live", "update live 2", "delete live");
       assertThat(informer.getStore().getByKey("default/pre")).isNotNull();
     } finally {

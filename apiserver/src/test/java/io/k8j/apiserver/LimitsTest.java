@@ -58,7 +58,7 @@ class LimitsTest {
                 });
     try {
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 HttpResponse<String> r =
@@ -78,7 +78,7 @@ class LimitsTest {
   @Test
   void aRequestPastItsTimeoutIsAnswered504AtTheDeadline() throws Exception {
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               long start = System.nanoTime();
@@ -104,7 +104,7 @@ class LimitsTest {
             api,
             "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion="
                 + rv)) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> !w.events.isEmpty());
+      await().atMost(Duration.ofSeconds(60)).until(() -> !w.events.isEmpty());
       JsonNode e = w.events.get(0);
       assertThat(e.path("type").asText()).isEqualTo("BOOKMARK");
       assertThat(e.path("object").path("kind").asText()).isEqualTo("ConfigMap");
@@ -116,7 +116,7 @@ class LimitsTest {
   @Test
   void metricsCountRequestsByVerbResourceAndCode() throws Exception {
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               api.get("/api/v1/namespaces/default/pods/missing");
@@ -138,7 +138,7 @@ class LimitsTest {
             .asText();
     api.post("/api/v1/namespaces/default/configmaps", ApiServerTest.configMap("after-rv"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               ApiClient.Response r =
@@ -151,7 +151,7 @@ class LimitsTest {
     try (WatchTest.Events w =
         eventsOf(api, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + rv)) {
       await()
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () ->
                   w.events.stream()

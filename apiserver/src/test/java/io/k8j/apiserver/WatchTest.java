@@ -158,7 +158,7 @@ class WatchTest {
       ((ObjectNode) created.path("data")).put("k", "changed");
       api.put("/api/v1/namespaces/w1/configmaps/during", created);
       api.delete("/api/v1/namespaces/w1/configmaps/during");
-      await().atMost(Duration.ofSeconds(10)).until(() -> w.events.size() >= 3);
+      await().atMost(Duration.ofSeconds(60)).until(() -> w.events.size() >= 3);
       assertThat(w.summary()).containsExactly("ADDED during", "MODIFIED during", "DELETED during");
       assertThat(w.events.get(1).path("object").path("data").path("k").asText())
           .isEqualTo("changed");
@@ -173,7 +173,7 @@ class WatchTest {
     try (Events w =
         new Events(
             "/api/v1/namespaces/w2/configmaps?watch=1&resourceVersion=0&fieldSelector=metadata.name%3Dtwo")) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> !w.events.isEmpty());
+      await().atMost(Duration.ofSeconds(60)).until(() -> !w.events.isEmpty());
       assertThat(w.summary()).containsExactly("ADDED two");
     }
   }
@@ -191,7 +191,7 @@ class WatchTest {
       obj = api.put("/api/v1/namespaces/w3/configmaps/mover", obj).json();
       ((ObjectNode) obj.path("metadata").path("labels")).put("tier", "in");
       api.put("/api/v1/namespaces/w3/configmaps/mover", obj);
-      await().atMost(Duration.ofSeconds(10)).until(() -> w.events.size() >= 2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> w.events.size() >= 2);
       assertThat(w.summary()).containsExactly("DELETED mover", "ADDED mover");
     }
   }
@@ -201,7 +201,7 @@ class WatchTest {
     try (Events w =
         new Events("/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1")) {
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
                 try {
@@ -274,7 +274,7 @@ class WatchTest {
     try {
       api.post("/api/v1/namespaces/w4/configmaps", cm("ws", "a"));
       api.delete("/api/v1/namespaces/w4/configmaps/ws");
-      await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
+      await().atMost(Duration.ofSeconds(60)).until(() -> events.size() >= 2);
       assertThat(events)
           .extracting(
               e ->
