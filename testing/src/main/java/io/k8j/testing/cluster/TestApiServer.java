@@ -74,6 +74,9 @@ public final class TestApiServer implements AutoCloseable {
   public synchronized KubernetesClient client() {
     try {
       Config config = Config.fromKubeconfig(Files.readString(kubeconfig()));
+      // a loaded test machine can take longer than fabric8's 10 s to accept a connection
+      config.setConnectionTimeout(60_000);
+      config.setRequestTimeout(60_000);
       KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
       clients.add(client);
       return client;
