@@ -40,10 +40,13 @@ import io.k8j.apiserver.http.ScaleSubresource;
 import io.k8j.apiserver.http.SubresourceHandler;
 import io.k8j.apiserver.http.WatchStreamer;
 import io.k8j.apiserver.kubelet.KubeletClient;
+import io.k8j.apiserver.metrics.MetricsApi;
+import io.k8j.apiserver.metrics.MetricsScraper;
 import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.openapi.OpenApiV3;
 import io.k8j.apiserver.registry.Compactor;
 import io.k8j.apiserver.registry.Leases;
+import io.k8j.apiserver.registry.ListOptions;
 import io.k8j.apiserver.registry.ResourceDef;
 import io.k8j.apiserver.registry.ResourceLister;
 import io.k8j.apiserver.registry.ResourceRegistry;
@@ -78,6 +81,9 @@ public final class ApiServer implements AutoCloseable {
   private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(60);
   private static final java.time.Duration QUOTA_RESYNC = java.time.Duration.ofSeconds(10);
 
+  /** How often the kubelets' resource metrics are scraped (metrics-server's default). */
+  private static final java.time.Duration METRICS_RESOLUTION = java.time.Duration.ofSeconds(15);
+
   private Store store;
   private final ApiServerOptions options;
   private final Map<String, ServedResource> served = new LinkedHashMap<>();
@@ -90,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
   private volatile boolean ready;
   private volatile ClusterPki pki;
   private KubeletClient kubelets;
+  private MetricsScraper scraper;
 
   public ApiServer(Store store, ApiServerOptions options) {
     this.store = store;
@@ -144,7 +151,11 @@ public final class ApiServer implements AutoCloseable {
         new ApiHandler(
             authenticator,
             authorizer,
-            new Discovery(registry),
+            new Discovery(
+                new ResourceRegistry(
+                    java.util.stream.Stream.concat(
+                            registry.all().stream(), MetricsApi.definitions().stream())
+                        .toList())),
             new OpenApiV3(registry),
             resources,
             new ReviewHandler(authorizer, rbac, authenticator),
@@ -154,6 +165,16 @@ public final class ApiServer implements AutoCloseable {
             options.maxInFlight(),
             options.advertiseAddress() + ":" + options.securePort(),
             REQUEST_TIMEOUT);
+    ServedResource nodes = served.get(key("", "v1", "nodes"));
+    scraper =
+        new MetricsScraper(
+            kubelets,
+            () -> nodes.lister().list("", ListOptions.all()).items(),
+            options.clock(),
+            METRICS_RESOLUTION);
+    handler.serveGroup(
+        MetricsApi.GROUP,
+        new MetricsApi(scraper, nodes, served.get(key("", "v1", "pods")))::handle);
     http =
         new HttpsServer(
             options.bindAddress(),
@@ -180,6 +201,7 @@ public final class ApiServer implements AutoCloseable {
     compactor.start();
     quotas = new QuotaController(this::served, options.clock(), QUOTA_RESYNC);
     quotas.start();
+    scraper.start();
     ready = true;
     LOG.info("API server listening on {} (kubeconfig {})", url(), options.kubeconfig());
   }
@@ -443,6 +465,9 @@ public final class ApiServer implements AutoCloseable {
     }
     if (auditLog != null) {
       auditLog.close();
+    }
+    if (scraper != null) {
+      scraper.close();
     }
     if (caches != null) {
       caches.close();

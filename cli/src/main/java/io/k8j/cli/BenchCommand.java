@@ -1,6 +1,7 @@
 package io.k8j.cli;
 
 import io.k8j.bench.dns.DnsBench;
+import io.k8j.bench.logs.LogsBench;
 import io.k8j.bench.proxy.ProxyBench;
 import io.k8j.bench.scheduler.SchedulerBench;
 import io.k8j.bench.store.StoreBench;
@@ -141,6 +142,29 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       ProxyBench.Settings s = ProxyBench.Settings.defaults();
       new ProxyBench(modes.isEmpty() ? s : s.withModes(modes)).run(System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "logs",
+      mixinStandardHelpOptions = true,
+      description = "Memory per kubectl logs -f follower, many following one pod on one node.")
+  static final class Logs implements Callable<Integer> {
+    @Option(
+        names = "--followers",
+        description = "Concurrent kubectl logs -f (default: ${DEFAULT-VALUE}).")
+    int followers = 100;
+
+    @Option(
+        names = "--dir",
+        description = "Where the node keeps its data (default: ${DEFAULT-VALUE}).")
+    Path dir = Path.of("target", "bench");
+
+    @Override
+    public Integer call() throws Exception {
+      LogsBench.Settings d = LogsBench.Settings.defaults();
+      new LogsBench(new LogsBench.Settings(followers, d.measure()), dir).run(System.out);
       return 0;
     }
   }

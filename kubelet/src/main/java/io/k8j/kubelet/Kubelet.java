@@ -45,6 +45,7 @@ import io.k8j.kubelet.runtime.cri.ContainerdConfig;
 import io.k8j.kubelet.runtime.cri.CriRuntime;
 import io.k8j.kubelet.runtime.process.ProcessRuntime;
 import io.k8j.kubelet.runtime.simulated.SimulatedRuntime;
+import io.k8j.kubelet.server.ClientCa;
 import io.k8j.kubelet.server.ContainerLogsHandler;
 import io.k8j.kubelet.server.KubeletMetrics;
 import io.k8j.kubelet.server.KubeletServer;
@@ -59,6 +60,7 @@ import io.k8j.kubelet.util.Json;
 import io.k8j.kubelet.volume.VolumeManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +118,11 @@ public final class Kubelet implements AutoCloseable {
 
   public KubeletOptions options() {
     return options;
+  }
+
+  /** The read-only port it listens on (the chosen one when asked for any); -1 when none. */
+  public int readOnlyPort() {
+    return server == null ? -1 : server.readOnlyPort();
   }
 
   /** The kubelet API's port (the chosen one when configured with 0); -1 when it serves none. */
@@ -237,8 +244,18 @@ public final class Kubelet implements AutoCloseable {
                   logs::followers,
                   stats::samplesTaken)
               ::handle);
+      KeyStore clusterCa = ClientCa.of(client.getConfiguration());
+      if (clusterCa != null) {
+        server.requireClientCertificates(clusterCa);
+      }
+      if (options.readOnlyPort() != 0) {
+        server.serveReadOnly(options.bindAddress(), Math.max(0, options.readOnlyPort()));
+      }
       server.start();
       port = server.port();
+      if (options.readOnlyPort() != 0) {
+        log.info("kubelet read-only API on port {}", server.readOnlyPort());
+      }
       closeables.add(server);
     }
     nodeStatus.register();

@@ -377,7 +377,7 @@ public final class KubeletOptions {
 
     /**
      * The read-only kubelet port ({@code /healthz}, {@code /pods}, {@code /spec} over plain HTTP,
-     * without authentication); 0 (the default) serves none.
+     * without authentication): 0 (the default) serves none, -1 any free port (for tests).
      */
     public Builder readOnlyPort(int v) {
       readOnlyPort = v;

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -52,6 +53,7 @@ class SimulatedKubeletIT {
                 .bindAddress("127.0.0.1")
                 .nodeIp("10.0.0.1")
                 .podCidr("10.44.0.0/24")
+                .readOnlyPort(-1)
                 .syncFrequency(Duration.ofSeconds(5))
                 .fileCheckFrequency(Duration.ofMillis(500))
                 .housekeepingPeriod(Duration.ofSeconds(1))
@@ -150,7 +152,7 @@ class SimulatedKubeletIT {
 
   @Test
   void servesHealthzPodsAndSpecOverHttps() throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).build();
+    HttpClient http = HttpClient.newBuilder().sslContext(trustAll(apiServerKeys())).build();
     String base = "https://127.0.0.1:" + kubelet.port();
     HttpResponse<String> healthz =
         http.send(
@@ -168,6 +170,41 @@ class SimulatedKubeletIT {
             HttpRequest.newBuilder(URI.create(base + "/spec")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(spec.body()).contains("\"num_cores\"").contains("\"memory_capacity\"");
+  }
+
+  @Test
+  void refusesCallersWithoutAClientCertificateOfTheClusterCa() throws Exception {
+    HttpClient anonymous = HttpClient.newBuilder().sslContext(trustAll(null)).build();
+    String base = "https://127.0.0.1:" + kubelet.port();
+    for (String path : List.of("/pods", "/spec", "/stats/summary", "/containerLogs/a/b/c")) {
+      HttpResponse<String> r =
+          anonymous.send(
+              HttpRequest.newBuilder(URI.create(base + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path).isEqualTo(401);
+    }
+    HttpResponse<String> healthz =
+        anonymous.send(
+            HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(healthz.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theReadOnlyPortServesHealthzPodsAndSpecOnly() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + kubelet.readOnlyPort();
+    HttpResponse<String> pods =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/pods")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(pods.statusCode()).isEqualTo(200);
+    assertThat(pods.body()).contains("\"kind\":\"PodList\"");
+    HttpResponse<String> summary =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/stats/summary")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(summary.statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -229,10 +266,23 @@ class SimulatedKubeletIT {
                                 && c.getState() == io.k8j.cri.v1.ContainerState.CONTAINER_RUNNING));
   }
 
-  static SSLContext trustAll() throws Exception {
+  /** The API server's kubelet-client certificate and key, as the API server presents them. */
+  static javax.net.ssl.KeyManager[] apiServerKeys() throws Exception {
+    var c = api.server().pki().clientCredentials(io.k8j.apiserver.auth.Identity.KUBELET_CLIENT);
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("client", c.key(), new char[0], new X509Certificate[] {c.certificate()});
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, new char[0]);
+    return kmf.getKeyManagers();
+  }
+
+  static SSLContext trustAll(javax.net.ssl.KeyManager[] keys) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(
-        null,
+        keys,
         new TrustManager[] {
           new X509TrustManager() {
             public void checkClientTrusted(X509Certificate[] c, String a) {}

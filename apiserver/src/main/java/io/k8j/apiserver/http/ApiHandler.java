@@ -47,6 +47,8 @@ public final class ApiHandler extends Handler.Abstract {
   private final ResourceHandler resources;
   private final ReviewHandler reviews;
   private final Auditor auditor;
+  private final java.util.Map<String, GroupHandler> groups =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final ApiMetrics metrics;
   private final BooleanSupplier ready;
   private final Semaphore inFlight;
@@ -83,6 +85,11 @@ public final class ApiHandler extends Handler.Abstract {
     this.requestTimeout = requestTimeout;
   }
 
+  /** Serves the resources of {@code group} with {@code handler} instead of the store's. */
+  public void serveGroup(String group, GroupHandler handler) {
+    groups.put(group, handler);
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     long start = System.nanoTime();
@@ -117,6 +124,8 @@ public final class ApiHandler extends Handler.Abstract {
           () -> {
             if (info.resourceRequest() && ReviewResources.isReview(info.group(), info.resource())) {
               reviews.handle(ex, info, choice);
+            } else if (info.resourceRequest() && groups.containsKey(info.group())) {
+              groups.get(info.group()).handle(ex, info, choice);
             } else if (info.resourceRequest()) {
               resources.handle(ex, info, choice);
             } else {

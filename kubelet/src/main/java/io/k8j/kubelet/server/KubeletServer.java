@@ -8,6 +8,7 @@ import io.k8j.kubelet.node.MachineInfo;
 import io.k8j.kubelet.util.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -35,6 +37,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class KubeletServer implements AutoCloseable {
   static final String TEXT = "text/plain; charset=utf-8";
+  private static final java.util.Set<String> READ_ONLY_PATHS =
+      java.util.Set.of("/healthz", "/pods", "/pods/", "/spec", "/spec/");
 
   /** A handler of the paths under one prefix; it answers the request itself. */
   @FunctionalInterface
@@ -45,6 +49,9 @@ public final class KubeletServer implements AutoCloseable {
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
   private final Server server;
   private final ServerConnector connector;
+  private final SslContextFactory.Server ssl;
+  private volatile boolean authenticate;
+  private ServerConnector readOnly;
 
   public KubeletServer(
       String nodeName,
@@ -59,7 +66,7 @@ public final class KubeletServer implements AutoCloseable {
     threads.setVirtualThreadsExecutor(
         java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server = new Server(threads);
-    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl = new SslContextFactory.Server();
     ssl.setKeyStore(SelfSignedCertificate.create(nodeName, nodeIp));
     ssl.setKeyStorePassword(new String(SelfSignedCertificate.PASSWORD));
     ssl.setKeyManagerPassword(new String(SelfSignedCertificate.PASSWORD));
@@ -79,6 +86,18 @@ public final class KubeletServer implements AutoCloseable {
           @Override
           public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
+            if (request.getConnectionMetaData().getConnector() == readOnly
+                && !READ_ONLY_PATHS.contains(path)) {
+              send(response, callback, HttpStatus.NOT_FOUND_404, TEXT, "404 page not found\n");
+              return true;
+            }
+            if (authenticate
+                && request.getConnectionMetaData().getConnector() == connector
+                && !path.equals("/healthz")
+                && !clientCertified(request)) {
+              send(response, callback, HttpStatus.UNAUTHORIZED_401, TEXT, "Unauthorized\n");
+              return true;
+            }
             switch (path) {
               case "/healthz" -> {
                 if (healthy.getAsBoolean()) {
@@ -140,6 +159,41 @@ public final class KubeletServer implements AutoCloseable {
     o.put("instance_type", "unknown");
     o.put("cloud_provider", "Unknown");
     return o.toString();
+  }
+
+  /**
+   * Asks callers for a client certificate issued by one of {@code clientCa}'s certificates (the
+   * cluster CA) and refuses every request but {@code /healthz} without one (401), as upstream's
+   * kubelet with {@code --client-ca-file} and anonymous access off. Called before {@link #start}.
+   */
+  public void requireClientCertificates(KeyStore clientCa) {
+    ssl.setTrustStore(clientCa);
+    ssl.setWantClientAuth(true);
+    authenticate = true;
+  }
+
+  /**
+   * Also serves {@code /healthz}, {@code /pods} and {@code /spec} over plain HTTP, without
+   * authentication, on {@code port} (upstream's read-only port, 10255). Called before {@link
+   * #start}.
+   */
+  public void serveReadOnly(String bindAddress, int port) {
+    readOnly = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
+    readOnly.setHost(bindAddress);
+    readOnly.setPort(port);
+    server.addConnector(readOnly);
+  }
+
+  /** The read-only port it listens on, or -1 when it serves none. */
+  public int readOnlyPort() {
+    return readOnly == null ? -1 : readOnly.getLocalPort();
+  }
+
+  private static boolean clientCertified(Request request) {
+    Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+    return ssl instanceof EndPoint.SslSessionData data
+        && data.peerCertificates() != null
+        && data.peerCertificates().length > 0;
   }
 
   /**

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** {@code kubectl logs} and {@code top} on containerd. */
-class ContainerdPodLogsIT extends PodLogsCases {
+class ContainerdLogsAndTopIT extends LogsAndTopCases {
   @BeforeAll
   static void start() throws Exception {
     startNode(RuntimeKind.CRI, "logs-ctr", "10.88.42.0/24");

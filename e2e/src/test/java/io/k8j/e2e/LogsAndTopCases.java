@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * runtime by a subclass: the API server's {@code pods/log} proxied to the kubelet's {@code
  * /containerLogs}, and {@code metrics.k8s.io} from the kubelet's resource metrics.
  */
-abstract class PodLogsCases {
+abstract class LogsAndTopCases {
   static NodeFixture node;
   static Path triggers;
   private static final List<AutoCloseable> control = new ArrayList<>();
@@ -325,5 +325,62 @@ abstract class PodLogsCases {
                       "Error from server (BadRequest): container \"c\" in pod \"waiting\" is"
                           + " waiting to start: ContainerCreating");
             });
+  }
+
+  @Test
+  void topShowsPodsAndNodesWithCpuThatMovesUpWhenAPodBurnsIt() {
+    node.kubectl.apply(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: burner, labels: {app: burner}}
+        spec:
+          containers:
+          - {name: c, image: busybox:1.36, command: [sh, -c, 'while :; do :; done']}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: idler, labels: {app: idler}}
+        spec:
+          containers:
+          - {name: c, image: busybox:1.36, command: [sh, -c, 'exec sleep 3600']}
+        """);
+    awaitRunning("burner");
+    awaitRunning("idler");
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              var r = kubectl("top", "pods", "--no-headers");
+              assertThat(r.exitCode()).as(r.out()).isZero();
+              long burner = milliCores(r.out(), "burner");
+              long idler = milliCores(r.out(), "idler");
+              assertThat(burner).as(r.out()).isGreaterThanOrEqualTo(100).isGreaterThan(idler);
+            });
+    var one = kubectl("top", "pod", "-l", "app=burner");
+    assertThat(one.exitCode()).as(one.out()).isZero();
+    assertThat(one.out()).contains("burner").doesNotContain("idler");
+    assertThat(one.out().lines().findFirst().orElse(""))
+        .matches("NAME\\s+CPU\\(cores\\)\\s+MEMORY\\(bytes\\)\\s*");
+    assertThat(one.out()).containsPattern("burner\\s+\\d+m\\s+\\d+Mi");
+    var nodes = kubectl("top", "nodes");
+    assertThat(nodes.exitCode()).as(nodes.out()).isZero();
+    assertThat(nodes.out())
+        .containsPattern(node.nodeName + "\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%");
+    var missing = kubectl("top", "pod", "no-such-pod");
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.out()).contains("podmetrics.metrics.k8s.io \"no-such-pod\" not found");
+  }
+
+  /** The CPU column of a pod in {@code kubectl top pods} output, in millicores. */
+  private static long milliCores(String out, String pod) {
+    for (String line : out.lines().toList()) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 3 && f[0].equals(pod)) {
+        return Long.parseLong(f[1].replace("m", ""));
+      }
+    }
+    throw new AssertionError("no " + pod + " in " + out);
   }
 }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** {@code kubectl logs} and {@code top} on the process runtime. */
-class ProcessPodLogsIT extends PodLogsCases {
+class ProcessLogsAndTopIT extends LogsAndTopCases {
   @BeforeAll
   static void start() throws Exception {
     startNode(RuntimeKind.PROCESS, "logs-proc", "10.88.41.0/24");
