@@ -61,6 +61,13 @@ public final class StrategicMergePatch {
     }
     ObjectNode result = original == null ? JsonNodeFactory.instance.objectNode() : original;
     Map<String, JsonNode> orders = new LinkedHashMap<>();
+    Map<String, ArrayNode> originals = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
+      if (e.getKey().startsWith(SET_ORDER)
+          && result.get(e.getKey().substring(SET_ORDER.length())) instanceof ArrayNode live) {
+        originals.put(e.getKey().substring(SET_ORDER.length()), live.deepCopy());
+      }
+    }
     for (Map.Entry<String, JsonNode> e : patch.properties()) {
       String key = e.getKey();
       JsonNode value = e.getValue();
@@ -103,7 +110,8 @@ public final class StrategicMergePatch {
     for (Map.Entry<String, JsonNode> e : orders.entrySet()) {
       if (result.get(e.getKey()) instanceof ArrayNode list) {
         PatchStrategies.Field f = PatchStrategies.field(type, e.getKey());
-        result.set(e.getKey(), ordered(list, e.getValue(), f.mergeKey()));
+        result.set(
+            e.getKey(), ordered(list, e.getValue(), originals.get(e.getKey()), f.mergeKey()));
       }
     }
     if (patch.get(RETAIN_KEYS) instanceof ArrayNode retain) {
@@ -170,25 +178,64 @@ public final class StrategicMergePatch {
   }
 
   /**
-   * The list in the order {@code order} gives; elements it does not name keep their place after.
+   * The merged list in the order {@code order} gives, as upstream's {@code normalizeElementOrder}:
+   * the elements {@code order} names are sorted by it; the others (server-only) keep their relative
+   * order from {@code original} and are interleaved back where they stood relative to the ordered
+   * ones.
    */
-  private static ArrayNode ordered(ArrayNode list, JsonNode order, String mergeKey) {
-    List<JsonNode> rest = new ArrayList<>();
-    list.forEach(rest::add);
+  static ArrayNode ordered(ArrayNode merged, JsonNode order, ArrayNode original, String mergeKey) {
+    List<JsonNode> named = new ArrayList<>();
+    List<JsonNode> serverOnly = new ArrayList<>();
+    for (JsonNode v : merged) {
+      (position(order, v, mergeKey) >= 0 ? named : serverOnly).add(v);
+    }
+    named.sort(java.util.Comparator.comparingInt(v -> position(order, v, mergeKey)));
+    List<JsonNode> live = new ArrayList<>();
+    if (original != null) {
+      original.forEach(live::add);
+    }
+    serverOnly.sort(
+        java.util.Comparator.comparingInt(
+            v -> {
+              int at = position(live, v, mergeKey);
+              return at < 0 ? Integer.MAX_VALUE : at;
+            }));
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
-    for (JsonNode o : order) {
-      for (int i = 0; i < rest.size(); i++) {
-        JsonNode v = rest.get(i);
-        boolean same = mergeKey == null ? v.equals(o) : v.path(mergeKey).equals(o.path(mergeKey));
-        if (same) {
-          out.add(v);
-          rest.remove(i);
-          break;
+    int i = 0;
+    int j = 0;
+    while (i < serverOnly.size() || j < named.size()) {
+      if (j >= named.size()) {
+        out.add(serverOnly.get(i++));
+      } else if (i >= serverOnly.size()) {
+        out.add(named.get(j++));
+      } else {
+        int li = position(live, serverOnly.get(i), mergeKey);
+        int ri = position(live, named.get(j), mergeKey);
+        if (li >= 0 && ri >= 0 && li < ri) {
+          out.add(serverOnly.get(i++));
+        } else {
+          out.add(named.get(j++));
         }
       }
     }
-    rest.forEach(out::add);
     return out;
+  }
+
+  private static int position(Iterable<JsonNode> list, JsonNode v, String mergeKey) {
+    int i = 0;
+    for (JsonNode o : list) {
+      boolean same = mergeKey == null ? o.equals(v) : sameKey(o.path(mergeKey), v.path(mergeKey));
+      if (same) {
+        return i;
+      }
+      i++;
+    }
+    return -1;
+  }
+
+  private static boolean sameKey(JsonNode a, JsonNode b) {
+    return !a.isMissingNode()
+        && (a.equals(b) || a.isValueNode() && b.isValueNode() && a.asText().equals(b.asText()));
   }
 
   private static ObjectNode withoutDirective(ObjectNode patch) {

@@ -148,6 +148,76 @@ class StrategicMergePatchTest {
         .hasMessageContaining("does not contain declared merge key: name");
   }
 
+  /**
+   * $setElementOrder with elements the patch does not name (server-only ones, such as an injected
+   * sidecar): upstream's normalizeElementOrder sorts the named elements by the directive and puts
+   * each server-only element back between them where it stood in the live list.
+   */
+  static Stream<Arguments> orderCases() {
+    return Stream.of(
+        Arguments.of(
+            "a server-only element stays between the ones it stood between",
+            "['a','b','c']",
+            "['a','c']",
+            "['a','b','c']"),
+        Arguments.of(
+            "a server-only element keeps its place before a reordered one",
+            "['a','b','c']",
+            "['c','a']",
+            "['b','c','a']"),
+        Arguments.of(
+            "server-only elements keep their relative order",
+            "['a','b','c','d','e']",
+            "['e','c','a']",
+            "['b','d','e','c','a']"),
+        Arguments.of(
+            "an element the patch adds goes where the directive puts it",
+            "['a','s','b']",
+            "['a','x','b']",
+            "['a','x','s','b']"),
+        Arguments.of(
+            "a server-only element first in the live list stays first",
+            "['s','a','b']",
+            "['b','a']",
+            "['s','b','a']"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("orderCases")
+  void setElementOrderPlacesServerOnlyElementsAsUpstream(
+      String name, String live, String order, String expected) throws Exception {
+    ObjectNode pod = (ObjectNode) json("{'spec':{'containers':" + containers(live) + "}}");
+    String added = order.contains("'x'") ? "[{'name':'x','image':'new'}]" : "[]";
+    JsonNode patch =
+        json(
+            "{'spec':{'$setElementOrder/containers':"
+                + containers(order).replace(",'image':'i'", "")
+                + ",'containers':"
+                + added
+                + "}}");
+    JsonNode result = StrategicMergePatch.apply(pod, patch, Pod.class);
+    StringBuilder names = new StringBuilder("[");
+    result.at("/spec/containers").forEach(c -> names.append("'" + c.path("name").asText() + "',"));
+    assertThat(names.substring(0, names.length() - 1) + "]").isEqualTo(expected);
+
+    ObjectNode meta = (ObjectNode) json("{'metadata':{'finalizers':" + live + "}}");
+    JsonNode primitive =
+        StrategicMergePatch.apply(
+            meta,
+            json(
+                "{'metadata':{'$setElementOrder/finalizers':"
+                    + order
+                    + ",'finalizers':"
+                    + (order.contains("'x'") ? "['x']" : "[]")
+                    + "}}"),
+            Pod.class);
+    assertThat(primitive.at("/metadata/finalizers")).isEqualTo(json(expected));
+  }
+
+  private static String containers(String names) {
+    return names.replaceAll("'(\\w)'", "{'name':'$1','image':'i'}");
+  }
+
   private static String originalFor(Class<?> type) {
     if (type == Service.class) {
       return "{'spec':{'ports':[{'port':80,'targetPort':80},{'port':443}]}}";
