@@ -29,6 +29,7 @@ import io.k8j.apiserver.encryption.EncryptionConfiguration;
 import io.k8j.apiserver.http.ApiHandler;
 import io.k8j.apiserver.http.ApiMetrics;
 import io.k8j.apiserver.http.Bodies;
+import io.k8j.apiserver.http.FieldManagement;
 import io.k8j.apiserver.http.FieldValidator;
 import io.k8j.apiserver.http.HttpsServer;
 import io.k8j.apiserver.http.MainSubresources;
@@ -137,12 +138,14 @@ public final class ApiServer implements AutoCloseable {
     ModelSchemas schemas = new ModelSchemas();
     FieldValidator validator = new FieldValidator(schemas);
     kubelets = new KubeletClient(pki, this::node);
+    FieldManagement fields = new FieldManagement(options.clock(), validator);
     ResourceHandler resources =
         new ResourceHandler(
             info -> served.get(key(info.group(), info.version(), info.resource())),
             new WatchStreamer(),
-            subresources(registry, validator),
-            validator);
+            subresources(registry, validator, fields),
+            validator,
+            fields);
     ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
     RbacAuthorizer rbac = new RbacAuthorizer(rbacObjects());
     Authorizer authorizer = Authorizer.union(nodeAuthorizer(), rbac);
@@ -275,9 +278,9 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private Map<String, SubresourceHandler> subresources(
-      ResourceRegistry registry, FieldValidator validator) {
+      ResourceRegistry registry, FieldValidator validator, FieldManagement fields) {
     Map<String, SubresourceHandler> subs = new HashMap<>();
-    MainSubresources main = new MainSubresources(validator);
+    MainSubresources main = new MainSubresources(validator, fields);
     ScaleSubresource scale = new ScaleSubresource();
     for (ResourceDef d : registry.all()) {
       for (Subresource s : d.subresources()) {

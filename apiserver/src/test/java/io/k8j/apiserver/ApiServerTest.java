@@ -250,7 +250,8 @@ class ApiServerTest {
     assertThat(strict.code()).isEqualTo(400);
     assertThat(strict.json().path("message").asText())
         .isEqualTo(
-            "strict decoding error: unknown field \"metadata.bogus\", unknown field \"spec\"");
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error:"
+                + " unknown field \"metadata.bogus\", unknown field \"spec\"");
     var warn =
         api.http()
             .send(

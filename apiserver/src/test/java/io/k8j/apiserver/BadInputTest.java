@@ -45,7 +45,7 @@ class BadInputTest {
         "POST|/api/v1/namespaces/default/configmaps|{\"kind\":\"ConfigMap\",\"metadata\":{\"namespace\":\"other\",\"name\":\"x\"}}|400",
         "POST|/api/v1/namespaces/default/configmaps|{\"kind\":\"ConfigMap\",\"metadata\":[]}|400",
         "POST|/api/v1/namespaces/default/configmaps|{\"kind\":\"ConfigMap\",\"data\":{\"a\":{}}}|400",
-        "POST|/api/v1/namespaces/default/configmaps|{\"kind\":\"ConfigMap\",\"kind\":\"ConfigMap\"}|400",
+        "POST|/api/v1/namespaces/default/configmaps?fieldValidation=Strict|{\"kind\":\"ConfigMap\",\"kind\":\"ConfigMap\"}|400",
         "PUT|/api/v1/namespaces/default/configmaps/a|{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\"}}|400",
         "PUT|/api/v1/namespaces/default/configmaps/missing|{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"missing\"}}|404",
         "PATCH|/api/v1/namespaces/default/services/kubernetes|{not json|400",

@@ -11,9 +11,11 @@ import io.k8j.apiserver.registry.ServedResource;
  */
 public final class MainSubresources {
   private final FieldValidator fieldValidator;
+  private final FieldManagement fields;
 
-  public MainSubresources(FieldValidator fieldValidator) {
+  public MainSubresources(FieldValidator fieldValidator, FieldManagement fields) {
     this.fieldValidator = fieldValidator;
+    this.fields = fields;
   }
 
   public void handle(
@@ -31,12 +33,25 @@ public final class MainSubresources {
       case "update" -> {
         ObjectNode obj = fieldValidator.decode(ex, def, ex.body());
         ResourceHandler.checkIdentity(def, obj, ns, name);
-        ResourceStore.UpdateResult u = r.store().update(ns, name, sub, cur -> obj, dryRun);
+        ResourceStore.UpdateResult u =
+            r.store()
+                .update(
+                    ns,
+                    name,
+                    sub,
+                    cur -> obj,
+                    dryRun,
+                    fields.updates(ex, def, sub, "UpdateOptions"));
         Responses.object(ex, choice, def, 200, u.object());
       }
       case "patch" -> {
         byte[] body = ex.body();
         String type = ex.header("Content-Type");
+        if (FieldManagement.isApply(type)) {
+          fields.apply(ex, choice, r, ns, name, sub, body, dryRun);
+          return;
+        }
+        ResourceStore.BeforeWrite managed = fields.updates(ex, def, sub, "PatchOptions");
         ResourceStore.UpdateResult u =
             r.store()
                 .update(
@@ -50,7 +65,8 @@ public final class MainSubresources {
                       return fieldValidator.check(
                           ex, def, Bodies.patch(cur, body, type, def.modelType()));
                     },
-                    dryRun);
+                    dryRun,
+                    managed);
         Responses.object(ex, choice, def, 200, u.object());
       }
       default ->

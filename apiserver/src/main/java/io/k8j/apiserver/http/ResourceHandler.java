@@ -21,16 +21,19 @@ public final class ResourceHandler {
   private final WatchStreamer watches;
   private final Map<String, SubresourceHandler> subresources;
   private final FieldValidator fieldValidator;
+  private final FieldManagement fields;
 
   public ResourceHandler(
       Function<RequestInfo, ServedResource> resources,
       WatchStreamer watches,
       Map<String, SubresourceHandler> subresources,
-      FieldValidator fieldValidator) {
+      FieldValidator fieldValidator,
+      FieldManagement fields) {
     this.resources = resources;
     this.watches = watches;
     this.subresources = subresources;
     this.fieldValidator = fieldValidator;
+    this.fields = fields;
   }
 
   public void handle(HttpExchange ex, RequestInfo info, Negotiation.Choice choice) {
@@ -90,18 +93,32 @@ public final class ResourceHandler {
       case "create" -> {
         ObjectNode obj = fieldValidator.decode(ex, def, ex.body());
         checkIdentity(def, obj, ns, null);
-        ObjectNode created = r.store().create(ns, obj, dryRun);
+        ObjectNode created =
+            r.store().create(ns, obj, dryRun, fields.updates(ex, def, "", "CreateOptions"));
         Responses.object(ex, choice, def, 201, created);
       }
       case "update" -> {
         ObjectNode obj = fieldValidator.decode(ex, def, ex.body());
         checkIdentity(def, obj, ns, name);
-        ResourceStore.UpdateResult u = r.store().update(ns, name, null, cur -> obj, dryRun);
+        ResourceStore.UpdateResult u =
+            r.store()
+                .update(
+                    ns,
+                    name,
+                    null,
+                    cur -> obj,
+                    dryRun,
+                    fields.updates(ex, def, "", "UpdateOptions"));
         Responses.object(ex, choice, def, u.created() ? 201 : 200, u.object());
       }
       case "patch" -> {
         byte[] body = ex.body();
         String type = ex.header("Content-Type");
+        if (FieldManagement.isApply(type)) {
+          fields.apply(ex, choice, r, ns, name, "", body, dryRun);
+          return;
+        }
+        ResourceStore.BeforeWrite managed = fields.updates(ex, def, "", "PatchOptions");
         ResourceStore.UpdateResult u =
             r.store()
                 .update(
@@ -115,7 +132,8 @@ public final class ResourceHandler {
                       return fieldValidator.check(
                           ex, def, Bodies.patch(cur, body, type, def.modelType()));
                     },
-                    dryRun);
+                    dryRun,
+                    managed);
         Responses.object(ex, choice, def, 200, u.object());
       }
       case "delete" -> {

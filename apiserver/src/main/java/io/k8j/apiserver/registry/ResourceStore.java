@@ -34,6 +34,14 @@ public final class ResourceStore {
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** A last look at an object about to be written: {@code current} is null on create. */
+  @FunctionalInterface
+  public interface BeforeWrite {
+    void accept(ObjectNode current, ObjectNode next);
+  }
+
+  private static final BeforeWrite NO_HOOK = (current, next) -> {};
+
   /** The outcome of an update: the object, and whether the update created it. */
   public record UpdateResult(ObjectNode object, boolean created) {}
 
@@ -83,6 +91,15 @@ public final class ResourceStore {
 
   /** Creates an object in {@code namespace} (ignored for cluster-scoped resources). */
   public ObjectNode create(String namespace, ObjectNode obj, boolean dryRun) {
+    return create(namespace, obj, dryRun, NO_HOOK);
+  }
+
+  /**
+   * Creates an object; {@code beforeWrite} sees it (with a null current object) once it is
+   * defaulted and valid, just before it is stored, and may still change it (managed fields).
+   */
+  public ObjectNode create(
+      String namespace, ObjectNode obj, boolean dryRun, BeforeWrite beforeWrite) {
     ObjectNode meta = Json.metadata(obj);
     obj.put("kind", def.kind()).put("apiVersion", def.apiVersion());
     if (def.namespaced()) {
@@ -124,6 +141,7 @@ public final class ResourceStore {
         def.strategy().applyDefaults(obj);
       }
       validateCreate(obj, name);
+      beforeWrite.accept(null, obj);
       if (def.namespaced()) {
         namespaces.checkCreate(def.groupResource(), namespace, name);
       }
@@ -192,6 +210,21 @@ public final class ResourceStore {
       String subresource,
       UnaryOperator<ObjectNode> change,
       boolean dryRun) {
+    return update(namespace, name, subresource, change, dryRun, NO_HOOK);
+  }
+
+  /**
+   * Updates an object as {@link #update(String, String, String, UnaryOperator, boolean)} does;
+   * {@code beforeWrite} sees the current and the next object once the next one is defaulted and
+   * valid, just before it is stored (or created, with a null current object).
+   */
+  public UpdateResult update(
+      String namespace,
+      String name,
+      String subresource,
+      UnaryOperator<ObjectNode> change,
+      boolean dryRun,
+      BeforeWrite beforeWrite) {
     String key = def.key(namespace, name);
     while (true) {
       KeyValue kv = store.get(key);
@@ -201,7 +234,7 @@ public final class ResourceStore {
       String expected = meta.path("resourceVersion").asText("");
       if (current == null) {
         if (def.allowCreateOnUpdate() && subresource == null && expected.isEmpty()) {
-          return new UpdateResult(create(namespace, updated, dryRun), true);
+          return new UpdateResult(create(namespace, updated, dryRun, beforeWrite), true);
         }
         throw ApiException.notFound(def.groupResource(), name);
       }
@@ -209,6 +242,7 @@ public final class ResourceStore {
         throw ApiException.modified(def.groupResource(), name);
       }
       ObjectNode next = prepareUpdate(namespace, name, subresource, updated, current, dryRun);
+      beforeWrite.accept(current, next);
       if (shouldDeleteDuringUpdate(next)) {
         if (dryRun) {
           return new UpdateResult(next, false);
