@@ -105,7 +105,9 @@ public final class FieldManagement {
                         throw new Absent();
                       }
                       applied.set(merge(def, cur, config, type, w, force));
-                      return applied.get().deepCopy();
+                      return config.path("metadata").has("resourceVersion")
+                          ? applied.get().deepCopy()
+                          : unpinned(cur, applied.get().deepCopy());
                     },
                     dryRun,
                     keepManaged);
@@ -126,6 +128,19 @@ public final class FieldManagement {
         }
       }
     }
+  }
+
+  /**
+   * A patch's result without the current resourceVersion it inherited, so that a concurrent write
+   * makes the store apply the patch again to the new object instead of failing with a conflict, as
+   * upstream retries patches; a resourceVersion the patch itself set is kept as a precondition.
+   */
+  static ObjectNode unpinned(ObjectNode current, ObjectNode patched) {
+    JsonNode rv = patched.path("metadata").get("resourceVersion");
+    if (rv != null && rv.equals(current.path("metadata").get("resourceVersion"))) {
+      Json.metadata(patched).remove("resourceVersion");
+    }
+    return patched;
   }
 
   private ObjectNode merge(

@@ -63,7 +63,10 @@ public final class MainSubresources {
                         throw ApiException.notFound(def.groupResource(), name);
                       }
                       return fieldValidator.check(
-                          ex, def, Bodies.patch(cur, body, type, def.modelType()));
+                          ex,
+                          def,
+                          FieldManagement.unpinned(
+                              cur, Bodies.patch(cur, body, type, def.modelType())));
                     },
                     dryRun,
                     managed);

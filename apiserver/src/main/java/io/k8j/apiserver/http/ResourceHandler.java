@@ -130,7 +130,10 @@ public final class ResourceHandler {
                         throw ApiException.notFound(def.groupResource(), name);
                       }
                       return fieldValidator.check(
-                          ex, def, Bodies.patch(cur, body, type, def.modelType()));
+                          ex,
+                          def,
+                          FieldManagement.unpinned(
+                              cur, Bodies.patch(cur, body, type, def.modelType())));
                     },
                     dryRun,
                     managed);

@@ -53,14 +53,15 @@ public final class FieldManager {
 
   /**
    * Records an update (create, update or a non-apply patch) from {@code current} (null on create)
-   * to {@code next} in {@code next}'s managedFields. A request that carries managedFields sets them
-   * (an empty list resets them); otherwise the current object's are kept.
+   * to {@code next} in {@code next}'s managedFields. A request to the main resource that carries
+   * managedFields sets them (an empty list resets them); otherwise the current object's are kept.
    */
   public void recordUpdate(ObjectNode current, ObjectNode next, FieldType type, Writer w) {
     List<ManagedFields.Entry> entries;
     FieldSets.Comparison cmp;
     try {
-      entries = liveOrNew(current, next);
+      entries =
+          w.subresource().isEmpty() ? liveOrNew(current, next) : ManagedFields.decode(current);
       cmp = FieldSets.compare(strip(current), strip(next), type);
     } catch (IllegalArgumentException e) {
       return;
@@ -241,10 +242,13 @@ public final class FieldManager {
     ((ObjectNode) annotations).put(LAST_APPLIED, new String(Json.bytes(last)) + "\n");
   }
 
-  /** The fields a write through {@code w}'s endpoint can own. */
+  /**
+   * The fields a write through {@code w}'s endpoint can own: a status write owns what it changes of
+   * the status and metadata, a main write all but the status of a kind that has one.
+   */
   private static FieldSet owned(FieldSet s, Writer w) {
     if (w.subresource().equals("status")) {
-      return s.only("f:status");
+      return s.only("f:status").union(s.only("f:metadata"));
     }
     return w.hasStatus() && w.subresource().isEmpty() ? s.without("f:status") : s;
   }

@@ -258,6 +258,9 @@ public final class ResourceStore {
       byte[] bytes = write(next);
       boolean stale =
           store instanceof io.k8j.apiserver.encryption.EncryptingStore e && e.isStale(kv);
+      if (dryRun && !Json.metadata(next).has("resourceVersion")) {
+        Json.metadata(next).put("resourceVersion", kv.modRevision().toString());
+      }
       if (Arrays.equals(bytes, write(current)) && !stale || dryRun) {
         return new UpdateResult(dryRun ? next : current, false);
       }
