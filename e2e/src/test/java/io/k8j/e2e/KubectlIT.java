@@ -224,7 +224,7 @@ class KubectlIT {
         "wrong type|apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: d\\nspec:\\n  replicas: many\\n"
             + "|Error from server (BadRequest): error when creating \"STDIN\": Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32",
         "unknown field|apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: u\\nspec:\\n  foo: 1\\n"
-            + "|Error from server (BadRequest): error when creating \"STDIN\": strict decoding error: unknown field \"spec\"",
+            + "|Error from server (BadRequest): error when creating \"STDIN\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"spec\"",
         "namespace missing|apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: c\\n  namespace: nowhere\\n"
             + "|Error from server (NotFound): error when creating \"STDIN\": namespaces \"nowhere\" not found",
         "unknown kind|apiVersion: v1\\nkind: Foo\\nmetadata:\\n  name: x\\n"

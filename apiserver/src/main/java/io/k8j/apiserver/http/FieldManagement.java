@@ -35,7 +35,7 @@ public final class FieldManagement {
   }
 
   /** Whether a PATCH with this content type is a server-side apply. */
-  public static boolean isApply(String contentType) {
+  static boolean isApply(String contentType) {
     return contentType != null && contentType.split(";")[0].trim().equalsIgnoreCase(APPLY_PATCH);
   }
 
@@ -57,10 +57,47 @@ public final class FieldManagement {
   }
 
   /**
+   * Serves a PATCH of the main resource ({@code subresource} "") or a subresource: a server-side
+   * apply, or a JSON, merge or strategic merge patch recorded as an update.
+   */
+  public void patch(
+      HttpExchange ex,
+      Negotiation.Choice choice,
+      ServedResource r,
+      String ns,
+      String name,
+      String subresource,
+      boolean dryRun) {
+    ResourceDef def = r.def();
+    byte[] body = ex.body();
+    String type = ex.header("Content-Type");
+    if (isApply(type)) {
+      apply(ex, choice, r, ns, name, subresource, body, dryRun);
+      return;
+    }
+    ResourceStore.UpdateResult u =
+        r.store()
+            .update(
+                ns,
+                name,
+                subresource.isEmpty() ? null : subresource,
+                cur -> {
+                  if (cur == null) {
+                    throw ApiException.notFound(def.groupResource(), name);
+                  }
+                  return fieldValidator.check(
+                      ex, def, unpinned(cur, Bodies.patch(cur, body, type, def.modelType())));
+                },
+                dryRun,
+                updates(ex, def, subresource, "PatchOptions"));
+    Responses.object(ex, choice, def, 200, u.object());
+  }
+
+  /**
    * Serves a server-side apply: merges the body into the object (creating it when absent, on the
    * main resource), with conflicts unless {@code force=true}.
    */
-  public void apply(
+  private void apply(
       HttpExchange ex,
       Negotiation.Choice choice,
       ServedResource r,
@@ -135,7 +172,7 @@ public final class FieldManagement {
    * makes the store apply the patch again to the new object instead of failing with a conflict, as
    * upstream retries patches; a resourceVersion the patch itself set is kept as a precondition.
    */
-  static ObjectNode unpinned(ObjectNode current, ObjectNode patched) {
+  private static ObjectNode unpinned(ObjectNode current, ObjectNode patched) {
     JsonNode rv = patched.path("metadata").get("resourceVersion");
     if (rv != null && rv.equals(current.path("metadata").get("resourceVersion"))) {
       Json.metadata(patched).remove("resourceVersion");

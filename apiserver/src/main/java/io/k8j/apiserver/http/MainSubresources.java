@@ -44,34 +44,7 @@ public final class MainSubresources {
                     fields.updates(ex, def, sub, "UpdateOptions"));
         Responses.object(ex, choice, def, 200, u.object());
       }
-      case "patch" -> {
-        byte[] body = ex.body();
-        String type = ex.header("Content-Type");
-        if (FieldManagement.isApply(type)) {
-          fields.apply(ex, choice, r, ns, name, sub, body, dryRun);
-          return;
-        }
-        ResourceStore.BeforeWrite managed = fields.updates(ex, def, sub, "PatchOptions");
-        ResourceStore.UpdateResult u =
-            r.store()
-                .update(
-                    ns,
-                    name,
-                    sub,
-                    cur -> {
-                      if (cur == null) {
-                        throw ApiException.notFound(def.groupResource(), name);
-                      }
-                      return fieldValidator.check(
-                          ex,
-                          def,
-                          FieldManagement.unpinned(
-                              cur, Bodies.patch(cur, body, type, def.modelType())));
-                    },
-                    dryRun,
-                    managed);
-        Responses.object(ex, choice, def, 200, u.object());
-      }
+      case "patch" -> fields.patch(ex, choice, r, ns, name, sub, dryRun);
       default ->
           throw ApiException.methodNotAllowed(
               "the server does not allow this method on the requested resource");

@@ -111,34 +111,7 @@ public final class ResourceHandler {
                     fields.updates(ex, def, "", "UpdateOptions"));
         Responses.object(ex, choice, def, u.created() ? 201 : 200, u.object());
       }
-      case "patch" -> {
-        byte[] body = ex.body();
-        String type = ex.header("Content-Type");
-        if (FieldManagement.isApply(type)) {
-          fields.apply(ex, choice, r, ns, name, "", body, dryRun);
-          return;
-        }
-        ResourceStore.BeforeWrite managed = fields.updates(ex, def, "", "PatchOptions");
-        ResourceStore.UpdateResult u =
-            r.store()
-                .update(
-                    ns,
-                    name,
-                    null,
-                    cur -> {
-                      if (cur == null) {
-                        throw ApiException.notFound(def.groupResource(), name);
-                      }
-                      return fieldValidator.check(
-                          ex,
-                          def,
-                          FieldManagement.unpinned(
-                              cur, Bodies.patch(cur, body, type, def.modelType())));
-                    },
-                    dryRun,
-                    managed);
-        Responses.object(ex, choice, def, 200, u.object());
-      }
+      case "patch" -> fields.patch(ex, choice, r, ns, name, "", dryRun);
       case "delete" -> {
         DeleteOptions opts = deleteOptions(ex, dryRun);
         ResourceStore.DeleteResult d = r.store().delete(ns, name, opts);
