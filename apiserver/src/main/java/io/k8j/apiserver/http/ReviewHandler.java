@@ -129,8 +129,8 @@ public final class ReviewHandler {
     ObjectNode status = Json.object();
     boolean allowed = authorizer.allows(a);
     status.put("allowed", allowed);
-    if (allowed) {
-      status.put("reason", "allowed by the cluster's authorizers (Node, RBAC)");
+    if (!allowed && !authorizer.denyReason(a).isEmpty()) {
+      status.put("reason", authorizer.denyReason(a));
     }
     return status;
   }

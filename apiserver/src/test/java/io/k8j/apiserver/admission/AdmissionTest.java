@@ -9,6 +9,8 @@ import io.k8j.apiserver.TestApiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,20 @@ class AdmissionTest {
     ObjectNode status = admin.get("/api/v1/namespaces/quota/resourcequotas/q").json();
     assertThat(status.path("status").path("used").path("count/configmaps").asText()).isEqualTo("2");
     assertThat(status.path("status").path("hard").path("pods").asText()).isEqualTo("5");
+    assertThat(admin.delete("/api/v1/namespaces/quota/configmaps/a").code()).isEqualTo(200);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .get("/api/v1/namespaces/quota/resourcequotas/q")
+                            .json()
+                            .path("status")
+                            .path("used")
+                            .path("count/configmaps")
+                            .asText())
+                    .isEqualTo("1"));
   }
 
   @Test
