@@ -134,13 +134,13 @@ public final class ProtobufBodies {
           Descriptor ed = me.getDescriptorForType();
           String key = String.valueOf(me.getField(ed.findFieldByName("key")));
           map.set(
-              key, value(ed.findFieldByName("value"), me.getField(ed.findFieldByName("value"))));
+              key, element(ed.findFieldByName("value"), me.getField(ed.findFieldByName("value"))));
         }
         v = map;
       } else if (f.isRepeated()) {
         ArrayNode a = Json.object().arrayNode();
         for (Object item : (List<?>) e.getValue()) {
-          a.add(value(f, item));
+          a.add(element(f, item));
         }
         v = a;
       } else {
@@ -151,6 +151,17 @@ public final class ProtobufBodies {
       }
     }
     return o;
+  }
+
+  /**
+   * An item of a list or a map's value: an empty string stays "" there ({@code apiGroups: [""]}, a
+   * label with an empty value), where a lone empty field is left out as Go's omitempty does.
+   */
+  private static JsonNode element(FieldDescriptor f, Object v) {
+    if (f.getJavaType() == FieldDescriptor.JavaType.STRING) {
+      return JsonNodeFactory.instance.textNode((String) v);
+    }
+    return value(f, v);
   }
 
   private static JsonNode value(FieldDescriptor f, Object v) {

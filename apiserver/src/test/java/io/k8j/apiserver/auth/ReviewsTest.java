@@ -89,6 +89,47 @@ class ReviewsTest {
   }
 
   @Test
+  void aRoleLabelledToAggregateIntoViewExtendsIt() throws Exception {
+    assertThat(
+            kubectl(
+                "auth",
+                "can-i",
+                "get",
+                "leases.coordination.k8s.io",
+                "-n",
+                "team-a",
+                "--as",
+                "alice")[1])
+        .isEqualTo("no");
+    admin.post(
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+        json(
+            "{'metadata':{'name':'templates-view','labels':"
+                + "{'rbac.authorization.k8s.io/aggregate-to-view':'true'}},'rules':[{'apiGroups':"
+                + "['coordination.k8s.io'],'resources':['leases'],'verbs':['get']}]}"));
+    assertThat(
+            kubectl(
+                "auth",
+                "can-i",
+                "get",
+                "leases.coordination.k8s.io",
+                "-n",
+                "team-a",
+                "--as",
+                "alice")[1])
+        .isEqualTo("yes");
+  }
+
+  @Test
+  void aRoleKubectlCreatesKeepsTheCoreGroup() throws Exception {
+    String[] out =
+        kubectl("create", "role", "pod-reader", "--verb=get", "--resource=pods", "-n", "team-a");
+    assertThat(out[0]).as(out[1]).isEqualTo("0");
+    var role = admin.get("/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles/pod-reader");
+    assertThat(role.json().path("rules").get(0).path("apiGroups").toString()).isEqualTo("[\"\"]");
+  }
+
+  @Test
   void whoamiNamesTheUserAndGroups() throws Exception {
     String[] out = kubectl("auth", "whoami", "--as", "alice", "--as-group", "dev");
     assertThat(out[1]).contains("alice").contains("dev").contains("system:authenticated");

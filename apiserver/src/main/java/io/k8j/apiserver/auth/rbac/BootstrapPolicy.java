@@ -15,6 +15,7 @@ import java.util.List;
  * (system:kube-scheduler, system:kube-controller-manager and the controllers' roles, system:node).
  */
 public final class BootstrapPolicy {
+  private static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
   private static final List<String> READ = List.of("get", "list", "watch");
   private static final List<String> WRITE =
       List.of("create", "delete", "deletecollection", "patch", "update");
@@ -95,7 +96,7 @@ public final class BootstrapPolicy {
       resources(READ, List.of("policy"), List.of("poddisruptionbudgets")),
       resources(READ, List.of("discovery.k8s.io"), List.of("endpointslices"))
     };
-    role(clusterRoles, "view", view);
+    aggregatedRole(clusterRoles, "view", "edit", view);
     ObjectNode[] edit = {
       resources(concat(READ, WRITE), List.of(""), concat(WORKLOADS, List.of("secrets"))),
       resources(concat(READ, WRITE), List.of("apps"), APPS),
@@ -110,7 +111,7 @@ public final class BootstrapPolicy {
       resources(concat(READ, WRITE), List.of("coordination.k8s.io"), List.of("leases")),
       resources(READ, List.of(""), List.of("namespaces", "namespaces/status"))
     };
-    role(clusterRoles, "edit", edit);
+    aggregatedRole(clusterRoles, "edit", "admin", edit);
     ObjectNode[] admin = new ObjectNode[edit.length + 1];
     System.arraycopy(edit, 0, admin, 0, edit.length);
     admin[edit.length] =
@@ -118,7 +119,7 @@ public final class BootstrapPolicy {
             concat(READ, WRITE),
             List.of("rbac.authorization.k8s.io"),
             List.of("roles", "rolebindings"));
-    role(clusterRoles, "admin", admin);
+    aggregatedRole(clusterRoles, "admin", null, admin);
     role(
         clusterRoles,
         "system:kube-scheduler",
@@ -258,7 +259,30 @@ public final class BootstrapPolicy {
     return meta;
   }
 
+  /**
+   * admin, edit and view as upstream's: each also takes the rules of every ClusterRole labelled
+   * {@code rbac.authorization.k8s.io/aggregate-to-<name>: "true"}, and view aggregates into edit,
+   * edit into admin.
+   */
+  private static void aggregatedRole(
+      ResourceStore store, String name, String into, ObjectNode... rules) {
+    ObjectNode role = clusterRole(name, rules);
+    if (into != null) {
+      Json.child(Json.metadata(role), "labels").put(AGGREGATE_TO + into, "true");
+    }
+    role.putObject("aggregationRule")
+        .putArray("clusterRoleSelectors")
+        .addObject()
+        .putObject("matchLabels")
+        .put(AGGREGATE_TO + name, "true");
+    createIfAbsent(store, role);
+  }
+
   private static void role(ResourceStore store, String name, ObjectNode... rules) {
+    createIfAbsent(store, clusterRole(name, rules));
+  }
+
+  private static ObjectNode clusterRole(String name, ObjectNode... rules) {
     ObjectNode role =
         Json.object().put("apiVersion", "rbac.authorization.k8s.io/v1").put("kind", "ClusterRole");
     metadata(role, name);
@@ -266,7 +290,7 @@ public final class BootstrapPolicy {
     for (ObjectNode r : rules) {
       array.add(r);
     }
-    createIfAbsent(store, role);
+    return role;
   }
 
   private static void binding(

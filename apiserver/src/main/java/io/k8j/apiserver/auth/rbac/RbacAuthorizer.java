@@ -67,24 +67,34 @@ public final class RbacAuthorizer implements Authorizer {
     return objects.role(namespace, name);
   }
 
-  /** The rules of a ClusterRole, with those of the roles it aggregates. */
+  /**
+   * The rules of a ClusterRole, with those of the roles it aggregates, and theirs in turn (as the
+   * aggregation controller folds view into edit and edit into admin).
+   */
   public List<PolicyRule> clusterRoleRules(String name) {
     List<PolicyRule> rules = new ArrayList<>();
-    List<? extends JsonNode> all = objects.clusterRoles();
+    collect(name, objects.clusterRoles(), new java.util.HashSet<>(), rules);
+    return rules;
+  }
+
+  private static void collect(
+      String name, List<? extends JsonNode> all, java.util.Set<String> seen, List<PolicyRule> out) {
+    if (!seen.add(name)) {
+      return;
+    }
     for (JsonNode role : all) {
       if (!role.path("metadata").path("name").asText().equals(name)) {
         continue;
       }
-      role.path("rules").forEach(r -> rules.add(PolicyRule.of(r)));
+      role.path("rules").forEach(r -> out.add(PolicyRule.of(r)));
       for (JsonNode selector : role.path("aggregationRule").path("clusterRoleSelectors")) {
         for (JsonNode other : all) {
           if (other != role && matchLabels(selector.path("matchLabels"), other)) {
-            other.path("rules").forEach(r -> rules.add(PolicyRule.of(r)));
+            collect(other.path("metadata").path("name").asText(), all, seen, out);
           }
         }
       }
     }
-    return rules;
   }
 
   private static boolean matchLabels(JsonNode matchLabels, JsonNode obj) {
