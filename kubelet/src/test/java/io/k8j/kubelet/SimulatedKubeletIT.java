@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class SimulatedKubeletIT {
   static TestApiServer api;
   static KubernetesClient client;
+  static KubernetesClient nodeClient;
   static Kubelet kubelet;
   static Path dir;
 
@@ -44,9 +45,18 @@ class SimulatedKubeletIT {
     api = TestApiServer.start();
     client = api.client();
     dir = Files.createTempDirectory("k8j-sim-kubelet-");
+    // the kubelet runs as itself (system:node:sim-1), authorized by the Node authorizer
+    nodeClient =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                    api.server()
+                        .pki()
+                        .kubeconfigFor(io.k8j.apiserver.auth.Identity.node("sim-1"), api.url())))
+            .build();
     kubelet =
         new Kubelet(
-            client,
+            nodeClient,
             KubeletOptions.builder("sim-1", dir)
                 .runtime(RuntimeKind.SIMULATED)
                 .port(0)
@@ -65,6 +75,9 @@ class SimulatedKubeletIT {
   static void stop() {
     if (kubelet != null) {
       kubelet.close();
+    }
+    if (nodeClient != null) {
+      nodeClient.close();
     }
     if (api != null) {
       api.close();
