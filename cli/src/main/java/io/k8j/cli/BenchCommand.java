@@ -29,7 +29,8 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.Scheduler.class,
       BenchCommand.Dns.class,
       BenchCommand.Proxy.class,
-      BenchCommand.Api.class
+      BenchCommand.Api.class,
+      BenchCommand.Logs.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
