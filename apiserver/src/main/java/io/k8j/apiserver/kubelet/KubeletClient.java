@@ -46,6 +46,7 @@ public final class KubeletClient {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
+            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
             .sslContext(sslContext(pki))
             .build();
   }

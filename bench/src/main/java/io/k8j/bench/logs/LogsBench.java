@@ -10,7 +10,6 @@ import io.k8j.kubelet.images.BusyboxImage;
 import io.k8j.kubelet.network.CniNetworkConfig;
 import io.k8j.testing.cluster.TestApiServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -65,6 +64,7 @@ public final class LogsBench {
     Files.createDirectories(dir.resolve("agent/images"));
     BusyboxImage.write(dir.resolve("agent/images/busybox.tar"), IMAGE);
     List<Process> followers = new ArrayList<>();
+    java.util.Set<String> errors = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Kubelet kubelet = null;
     try (TestApiServer api = TestApiServer.start()) {
       KubernetesClient client = api.client();
@@ -90,7 +90,7 @@ public final class LogsBench {
 
       AtomicLongArray lines = new AtomicLongArray(settings.followers());
       for (int i = 0; i < settings.followers(); i++) {
-        followers.add(follow(api.kubeconfig(), lines, i));
+        followers.add(follow(api.kubeconfig(), lines, i, errors));
       }
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (receiving(lines) < settings.followers() && System.nanoTime() < deadline) {
@@ -129,10 +129,12 @@ public final class LogsBench {
           with.threads(),
           (with.threads() - before.threads()) / (double) n);
       out.println("target: a few MB per follower at most");
-    } finally {
-      for (Process p : followers) {
-        p.destroyForcibly();
+      if (!errors.isEmpty()) {
+        out.println("followers that failed, their first words: " + errors);
       }
+      stop(followers);
+    } finally {
+      stop(followers);
       if (kubelet != null) {
         try {
           for (var s : kubelet.runtime().listPodSandbox(null)) {
@@ -177,7 +179,20 @@ public final class LogsBench {
         .build();
   }
 
-  private static Process follow(Path kubeconfig, AtomicLongArray lines, int i) throws IOException {
+  private static void stop(List<Process> followers) throws InterruptedException {
+    for (Process p : followers) {
+      p.destroyForcibly();
+    }
+    for (Process p : followers) {
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    followers.clear();
+  }
+
+  /** Starts one follower; counts the log lines it prints, keeps anything else it says. */
+  private static Process follow(
+      Path kubeconfig, AtomicLongArray lines, int i, java.util.Set<String> errors)
+      throws IOException {
     Process p =
         new ProcessBuilder(
                 "/usr/bin/kubectl",
@@ -191,14 +206,16 @@ public final class LogsBench {
     Thread.ofVirtual()
         .start(
             () -> {
-              try (InputStream in = p.getInputStream()) {
-                byte[] buf = new byte[4096];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                  for (int j = 0; j < n; j++) {
-                    if (buf[j] == '\n') {
-                      lines.incrementAndGet(i);
-                    }
+              try (var in =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  if (line.startsWith("line-")) {
+                    lines.incrementAndGet(i);
+                  } else if (errors.size() < 5) {
+                    errors.add(line.length() > 200 ? line.substring(0, 200) : line);
                   }
                 }
               } catch (IOException e) {
