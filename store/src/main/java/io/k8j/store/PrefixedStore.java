@@ -1,6 +1,5 @@
 package io.k8j.store;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,13 +11,12 @@ import java.util.Objects;
  * operator moves them (for example to share one etcd between clusters). Revisions, leases and
  * compaction are the underlying store's. Keys outside {@code from} are refused.
  */
-public final class PrefixedStore implements Store {
-  private final Store delegate;
+public final class PrefixedStore extends ForwardingStore {
   private final String from;
   private final String to;
 
   private PrefixedStore(Store delegate, String from, String to) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
     this.from = Objects.requireNonNull(from, "from");
     this.to = Objects.requireNonNull(to, "to");
   }
@@ -73,11 +71,6 @@ public final class PrefixedStore implements Store {
   }
 
   @Override
-  public Revision currentRevision() {
-    return delegate.currentRevision();
-  }
-
-  @Override
   public RangeResult range(RangeRequest request) {
     RangeResult r =
         delegate.range(
@@ -111,53 +104,6 @@ public final class PrefixedStore implements Store {
 
   @Override
   public Watch watch(KeyRange range, Revision startRevision, WatchListener listener) {
-    return delegate.watch(
-        outer(range),
-        startRevision,
-        new WatchListener() {
-          @Override
-          public void onEvents(List<WatchEvent> events) {
-            List<WatchEvent> mapped = new ArrayList<>(events.size());
-            for (WatchEvent e : events) {
-              mapped.add(new WatchEvent(e.type(), inner(e.kv()), inner(e.prevKv())));
-            }
-            listener.onEvents(mapped);
-          }
-
-          @Override
-          public void onError(StoreException error) {
-            listener.onError(error);
-          }
-        });
-  }
-
-  @Override
-  public void compact(Revision revision) {
-    delegate.compact(revision);
-  }
-
-  @Override
-  public Revision compactRevision() {
-    return delegate.compactRevision();
-  }
-
-  @Override
-  public LeaseId grantLease(Duration ttl) {
-    return delegate.grantLease(ttl);
-  }
-
-  @Override
-  public void keepAlive(LeaseId lease) {
-    delegate.keepAlive(lease);
-  }
-
-  @Override
-  public void revokeLease(LeaseId lease) {
-    delegate.revokeLease(lease);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    return mappedWatch(outer(range), startRevision, listener, this::inner);
   }
 }

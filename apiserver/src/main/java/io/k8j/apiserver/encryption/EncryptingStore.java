@@ -1,5 +1,6 @@
 package io.k8j.apiserver.encryption;
 
+import io.k8j.store.ForwardingStore;
 import io.k8j.store.KeyRange;
 import io.k8j.store.KeyValue;
 import io.k8j.store.LeaseId;
@@ -9,12 +10,10 @@ import io.k8j.store.Revision;
 import io.k8j.store.Store;
 import io.k8j.store.StoreException;
 import io.k8j.store.Watch;
-import io.k8j.store.WatchEvent;
 import io.k8j.store.WatchListener;
 import io.k8j.store.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,8 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * is how keys are rotated (upstream's {@code kubectl get secrets -A -o json | kubectl replace -f
  * -}).
  */
-public final class EncryptingStore implements Store {
-  private final Store delegate;
+public final class EncryptingStore extends ForwardingStore {
   private final Map<String, List<Provider>> byPrefix;
   private final Map<String, Revision> stale = new ConcurrentHashMap<>();
 
@@ -38,7 +36,7 @@ public final class EncryptingStore implements Store {
    * @param byPrefix the providers of each store prefix (ending in '/')
    */
   public EncryptingStore(Store delegate, Map<String, List<Provider>> byPrefix) {
-    this.delegate = delegate;
+    super(delegate);
     this.byPrefix = Map.copyOf(byPrefix);
   }
 
@@ -111,11 +109,6 @@ public final class EncryptingStore implements Store {
   }
 
   @Override
-  public Revision currentRevision() {
-    return delegate.currentRevision();
-  }
-
-  @Override
   public RangeResult range(RangeRequest request) {
     RangeResult r = delegate.range(request);
     if (request.keysOnly() || request.countOnly()) {
@@ -146,53 +139,6 @@ public final class EncryptingStore implements Store {
 
   @Override
   public Watch watch(KeyRange range, Revision startRevision, WatchListener listener) {
-    return delegate.watch(
-        range,
-        startRevision,
-        new WatchListener() {
-          @Override
-          public void onEvents(List<WatchEvent> events) {
-            List<WatchEvent> mapped = new ArrayList<>(events.size());
-            for (WatchEvent e : events) {
-              mapped.add(new WatchEvent(e.type(), open(e.kv()), open(e.prevKv())));
-            }
-            listener.onEvents(mapped);
-          }
-
-          @Override
-          public void onError(StoreException error) {
-            listener.onError(error);
-          }
-        });
-  }
-
-  @Override
-  public void compact(Revision revision) {
-    delegate.compact(revision);
-  }
-
-  @Override
-  public Revision compactRevision() {
-    return delegate.compactRevision();
-  }
-
-  @Override
-  public LeaseId grantLease(Duration ttl) {
-    return delegate.grantLease(ttl);
-  }
-
-  @Override
-  public void keepAlive(LeaseId lease) {
-    delegate.keepAlive(lease);
-  }
-
-  @Override
-  public void revokeLease(LeaseId lease) {
-    delegate.revokeLease(lease);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    return mappedWatch(range, startRevision, listener, this::open);
   }
 }
