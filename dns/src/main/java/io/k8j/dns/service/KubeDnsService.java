@@ -13,17 +13,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.k8j.client.CoalescedSync;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +41,11 @@ public final class KubeDnsService implements AutoCloseable {
 
   private final KubernetesClient client;
   private final String clusterIp;
-  private final ScheduledExecutorService syncs =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("kube-dns-service").unstarted(r));
-  private final AtomicBoolean pending = new AtomicBoolean();
+  private final CoalescedSync syncs =
+      new CoalescedSync("kube-dns-service", this::sync, Duration.ofSeconds(2), LOG);
   private volatile SharedIndexInformer<Node> nodes;
   private volatile Map<Integer, List<DnsEndpoints.Server>> lastWritten;
+  private volatile Instant rewriteAfter = Instant.MIN;
 
   /**
    * @param clusterIp the Service's cluster IP (the cluster DNS address, e.g. 10.43.0.10)
@@ -75,58 +72,24 @@ public final class KubeDnsService implements AutoCloseable {
 
   public void start() {
     SharedIndexInformer<Node> informer = client.nodes().runnableInformer(0);
-    informer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Node n) {
-            requestSync();
-          }
-
-          @Override
-          public void onUpdate(Node old, Node cur) {
-            requestSync();
-          }
-
-          @Override
-          public void onDelete(Node n, boolean unknown) {
-            requestSync();
-          }
-        });
+    informer.addEventHandler(syncs.onAnyChange());
     nodes = informer;
     informer.start();
-    syncs.scheduleWithFixedDelay(this::forceSync, 0, 30, TimeUnit.SECONDS);
-  }
-
-  private void forceSync() {
-    lastWritten = null;
-    requestSync();
-  }
-
-  private void requestSync() {
-    if (pending.compareAndSet(false, true)) {
-      syncs.execute(
-          () -> {
-            pending.set(false);
-            try {
-              sync();
-            } catch (RuntimeException e) {
-              lastWritten = null;
-              LOG.warn("kube-dns Service: sync failed: {}", e.getMessage());
-              syncs.schedule(this::requestSync, 2, TimeUnit.SECONDS);
-            }
-          });
-    }
+    syncs.start(Duration.ofSeconds(30));
   }
 
   private void sync() {
-    if (!nodes.hasSynced()) {
-      syncs.schedule(this::requestSync, 200, TimeUnit.MILLISECONDS);
+    SharedIndexInformer<Node> informer = nodes;
+    if (informer == null || !informer.hasSynced()) {
+      throw new IllegalStateException("the Nodes are not listed yet");
+    }
+    Map<Integer, List<DnsEndpoints.Server>> servers =
+        DnsEndpoints.byPort(informer.getStore().list());
+    if (servers.equals(lastWritten) && Instant.now().isBefore(rewriteAfter)) {
       return;
     }
-    Map<Integer, List<DnsEndpoints.Server>> servers = DnsEndpoints.byPort(nodes.getStore().list());
-    if (servers.equals(lastWritten)) {
-      return;
-    }
+    rewriteAfter = Instant.now().plusSeconds(30);
+    lastWritten = null;
     Service svc = ensureService();
     OwnerReference owner =
         new OwnerReferenceBuilder()
@@ -250,7 +213,7 @@ public final class KubeDnsService implements AutoCloseable {
 
   @Override
   public void close() {
-    syncs.shutdownNow();
+    syncs.close();
     if (nodes != null) {
       nodes.close();
     }

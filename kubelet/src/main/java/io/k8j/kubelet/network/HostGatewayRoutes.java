@@ -2,19 +2,16 @@ package io.k8j.kubelet.network;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.k8j.client.CoalescedSync;
 import io.k8j.client.Nodes;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +34,8 @@ public final class HostGatewayRoutes implements AutoCloseable {
   private final String nodeName;
   private final String clusterCidr;
   private final HostCommand host;
-  private final ScheduledExecutorService syncs =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("host-gw-routes").unstarted(r));
-  private final AtomicBoolean pending = new AtomicBoolean();
+  private final CoalescedSync syncs =
+      new CoalescedSync("host-gw-routes", this::syncFromCache, Duration.ofSeconds(2), LOG);
   private volatile SharedIndexInformer<Node> informer;
 
   public HostGatewayRoutes(
@@ -56,44 +51,22 @@ public final class HostGatewayRoutes implements AutoCloseable {
     host.run(List.of("sysctl", "-w", "net.ipv4.ip_forward=1"));
     ensureMasquerade();
     SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
-    nodes.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Node n) {
-            requestSync();
-          }
-
-          @Override
-          public void onUpdate(Node old, Node cur) {
-            requestSync();
-          }
-
-          @Override
-          public void onDelete(Node n, boolean unknown) {
-            requestSync();
-          }
-        });
+    nodes.addEventHandler(syncs.onAnyChange());
     informer = nodes;
     nodes.start();
-    syncs.scheduleWithFixedDelay(this::requestSync, 30, 30, TimeUnit.SECONDS);
+    syncs.start(Duration.ofSeconds(30));
     LOG.info(
         "node {}: routing to other nodes' pod ranges (host-gw), masquerading pod traffic out of {}",
         nodeName,
         clusterCidr);
   }
 
-  private void requestSync() {
-    if (pending.compareAndSet(false, true)) {
-      syncs.execute(
-          () -> {
-            pending.set(false);
-            try {
-              sync(informer.getStore().list());
-            } catch (IOException | RuntimeException e) {
-              LOG.warn("node {}: syncing pod routes failed: {}", nodeName, e.getMessage());
-            }
-          });
+  private void syncFromCache() throws IOException {
+    SharedIndexInformer<Node> nodes = informer;
+    if (nodes == null || !nodes.hasSynced()) {
+      throw new IOException("the Nodes are not listed yet");
     }
+    sync(nodes.getStore().list());
   }
 
   /** Makes the kernel's routes of ours exactly {@link #desired}. */
@@ -185,9 +158,8 @@ public final class HostGatewayRoutes implements AutoCloseable {
     if (informer != null) {
       informer.close();
     }
-    syncs.shutdownNow();
+    syncs.close();
     try {
-      syncs.awaitTermination(5, TimeUnit.SECONDS);
       sync(List.of());
       List<String> nat = List.of("iptables", "-w", "5", "-t", "nat");
       host.run(concat(nat, "-D", "POSTROUTING", "-j", MASQ_CHAIN));
@@ -195,8 +167,6 @@ public final class HostGatewayRoutes implements AutoCloseable {
       host.run(concat(nat, "-X", MASQ_CHAIN));
     } catch (IOException e) {
       LOG.debug("node {}: cleaning up pod routes: {}", nodeName, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -68,7 +68,7 @@ public final class NodeLease implements AutoCloseable {
           }
           next = Duration.ofMinutes(1);
         } else {
-          failed(e.getMessage());
+          failed(String.valueOf(e.getMessage()));
         }
       } catch (RuntimeException e) {
         failed(e.toString());

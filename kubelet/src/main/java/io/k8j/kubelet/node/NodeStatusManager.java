@@ -217,14 +217,19 @@ public final class NodeStatusManager implements AutoCloseable {
             || lastReportAt == null
             || Duration.between(lastReportAt, now).compareTo(options.nodeStatusReportFrequency())
                 >= 0;
-    if (!due
-        && lastReported != null
-        && withoutHeartbeats(desired).equals(withoutHeartbeats(lastReported))) {
-      return;
-    }
     Node current = client.nodes().withName(options.nodeName()).get();
     if (current == null) {
       throw new IllegalStateException("node " + options.nodeName() + " is gone");
+    }
+    // the node lifecycle controller sets Ready to Unknown when heartbeats were late: say it again
+    boolean serverDiffers =
+        lastReported != null
+            && !conditionStatuses(current.getStatus()).equals(conditionStatuses(lastReported));
+    if (!due
+        && !serverDiffers
+        && lastReported != null
+        && withoutHeartbeats(desired).equals(withoutHeartbeats(lastReported))) {
+      return;
     }
     NodeStatus status = status(now, current.getStatus());
     ObjectNode patch = Json.MAPPER.createObjectNode();
@@ -238,6 +243,16 @@ public final class NodeStatusManager implements AutoCloseable {
     lastReported = status;
     lastReportAt = now;
     recordTransitions(status);
+  }
+
+  private static Map<String, String> conditionStatuses(NodeStatus status) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (status != null && status.getConditions() != null) {
+      for (NodeCondition c : status.getConditions()) {
+        out.put(c.getType(), c.getStatus());
+      }
+    }
+    return out;
   }
 
   private NodeStatus status(Instant now, NodeStatus current) {
