@@ -9,15 +9,19 @@ import io.k8j.apiserver.admission.NodeRestriction;
 import io.k8j.apiserver.admission.PodSecurity;
 import io.k8j.apiserver.admission.QuotaController;
 import io.k8j.apiserver.admission.ResourceQuotaAdmission;
+import io.k8j.apiserver.admission.ServiceAccountAdmission;
 import io.k8j.apiserver.audit.AuditLog;
 import io.k8j.apiserver.audit.AuditPolicy;
 import io.k8j.apiserver.audit.Auditor;
 import io.k8j.apiserver.auth.AdminCredentials;
 import io.k8j.apiserver.auth.Authenticator;
 import io.k8j.apiserver.auth.Authorizer;
+import io.k8j.apiserver.auth.BootstrapTokenAuthenticator;
 import io.k8j.apiserver.auth.ClusterPki;
 import io.k8j.apiserver.auth.Identity;
 import io.k8j.apiserver.auth.NodeAuthorizer;
+import io.k8j.apiserver.auth.ObjectLookup;
+import io.k8j.apiserver.auth.ServiceAccountTokens;
 import io.k8j.apiserver.auth.TokenFile;
 import io.k8j.apiserver.auth.rbac.BootstrapPolicy;
 import io.k8j.apiserver.auth.rbac.EscalationCheck;
@@ -54,15 +58,18 @@ import io.k8j.apiserver.registry.ResourceRegistry;
 import io.k8j.apiserver.registry.ResourceStore;
 import io.k8j.apiserver.registry.ServedResource;
 import io.k8j.apiserver.registry.Subresource;
+import io.k8j.apiserver.registry.certificates.CertificateSigningRequests;
 import io.k8j.apiserver.registry.core.Bootstrap;
 import io.k8j.apiserver.registry.core.NamespaceAdmission;
 import io.k8j.apiserver.registry.core.PodLogs;
 import io.k8j.apiserver.registry.core.PodSubresources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
+import io.k8j.apiserver.registry.core.TokenRequests;
 import io.k8j.apiserver.watchcache.WatchCache;
 import io.k8j.apiserver.watchcache.WatchCaches;
 import io.k8j.store.Store;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +105,7 @@ public final class ApiServer implements AutoCloseable {
   private volatile ClusterPki pki;
   private KubeletClient kubelets;
   private MetricsScraper scraper;
+  private volatile ServiceAccountTokens serviceAccountTokens;
 
   public ApiServer(Store store, ApiServerOptions options) {
     this.store = store;
@@ -108,9 +116,19 @@ public final class ApiServer implements AutoCloseable {
     Path pkiDir = options.dataDir().resolve("pki");
     pki = ClusterPki.loadOrCreate(pkiDir, servingNames());
     AdminCredentials admin = AdminCredentials.loadOrCreate(pkiDir);
+    ObjectLookup lookup = this::lookup;
+    serviceAccountTokens =
+        new ServiceAccountTokens(
+            pki.serviceAccountKeys(),
+            List.of(ServiceAccountTokens.ISSUER),
+            lookup,
+            options.clock());
     Authenticator authenticator =
         new Authenticator(
-            pki, TokenFile.read(pkiDir.resolve("tokens.csv")).with(admin.token(), admin.user()));
+            pki,
+            TokenFile.read(pkiDir.resolve("tokens.csv")).with(admin.token(), admin.user()),
+            List.of(
+                new BootstrapTokenAuthenticator(lookup, options.clock()), serviceAccountTokens));
     ServiceAllocator allocator =
         new ServiceAllocator(options.serviceCidr(), ServiceAllocator.inStore(store));
     ResourceRegistry registry = new ResourceRegistry(Resources.all(allocator));
@@ -178,6 +196,9 @@ public final class ApiServer implements AutoCloseable {
     handler.serveGroup(
         MetricsApi.GROUP,
         new MetricsApi(scraper, nodes, served.get(key("", "v1", "pods")))::handle);
+    handler.serveDocument(
+        "/.well-known/openid-configuration", serviceAccountTokens::openIdConfiguration);
+    handler.serveDocument("/openid/v1/jwks", serviceAccountTokens::jwks);
     http =
         new HttpsServer(
             options.bindAddress(),
@@ -222,14 +243,21 @@ public final class ApiServer implements AutoCloseable {
   private List<AdmissionPlugin> admissionPlugins(Authorizer authorizer, RbacAuthorizer rbac) {
     ServedResource limitRanges = served("", "limitranges");
     ServedResource namespaces = served("", "namespaces");
-    return List.of(
+    List<AdmissionPlugin> plugins = new ArrayList<>();
+    plugins.add(
         new LimitRanger(
-            ns -> limitRanges.cache().list(limitRanges.def().listPrefix(ns), o -> true).items()),
-        new NodeRestriction(),
-        new PodSecurity(ns -> namespaces.cache().get(namespaces.def().key("", ns))),
-        new DefaultTolerationSeconds(),
-        new EscalationCheck(authorizer, rbac),
-        new ResourceQuotaAdmission(this::served));
+            ns -> limitRanges.cache().list(limitRanges.def().listPrefix(ns), o -> true).items()));
+    if (options.serviceAccountAdmission()) {
+      plugins.add(new ServiceAccountAdmission(this::lookup));
+    }
+    plugins.addAll(
+        List.of(
+            new NodeRestriction(),
+            new PodSecurity(ns -> namespaces.cache().get(namespaces.def().key("", ns))),
+            new DefaultTolerationSeconds(),
+            new EscalationCheck(authorizer, rbac),
+            new ResourceQuotaAdmission(this::served)));
+    return plugins;
   }
 
   /** The store with the resources the EncryptionConfiguration names encrypted. */
@@ -291,6 +319,36 @@ public final class ApiServer implements AutoCloseable {
         }
       }
     }
+    TokenRequests tokenRequests =
+        new TokenRequests(serviceAccountTokens, this::lookup, options.clock());
+    subs.put(
+        "serviceaccounts/token",
+        (ex, info, choice, r, ns, name) -> {
+          requireCreate(info);
+          ObjectNode out =
+              tokenRequests.create(
+                  r.store(), ns, name, Bodies.object(ex.body(), ex.header("Content-Type")));
+          Responses.document(ex, choice, 201, out);
+        });
+    subs.put(
+        "certificatesigningrequests/approval",
+        (ex, info, choice, r, ns, name) -> {
+          if (info.verb().equals("get")) {
+            Responses.object(ex, choice, r.def(), 200, r.store().get("", name));
+            return;
+          }
+          if (!info.verb().equals("update")) {
+            throw io.k8j.apiserver.http.ApiException.methodNotAllowed(
+                "the server does not allow this method on the requested resource");
+          }
+          ObjectNode out =
+              CertificateSigningRequests.approve(
+                  r.store(),
+                  name,
+                  Bodies.object(ex.body(), ex.header("Content-Type")),
+                  "All".equals(ex.query("dryRun")));
+          Responses.object(ex, choice, r.def(), 200, out);
+        });
     PodSubresources pods = new PodSubresources(options.clock());
     subs.put(
         "pods/binding",
@@ -328,6 +386,24 @@ public final class ApiServer implements AutoCloseable {
   private ObjectNode node(String name) {
     ServedResource nodes = served.get(key("", "v1", "nodes"));
     return nodes.cache().get(nodes.def().key("", name));
+  }
+
+  /** A core (v1) object as stored now, or null: what the token authenticators check against. */
+  private ObjectNode lookup(String resource, String namespace, String name) {
+    ServedResource r = served.get(key("", "v1", resource));
+    try {
+      return r.store().get(namespace, name);
+    } catch (io.k8j.apiserver.http.ApiException e) {
+      if (e.code() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Issues and verifies service-account tokens (available once {@link #start} ran). */
+  public ServiceAccountTokens serviceAccountTokens() {
+    return serviceAccountTokens;
   }
 
   private static void requireCreate(RequestInfo info) {

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param encryptionProviderConfig {@code --encryption-provider-config}: an EncryptionConfiguration
  *     file; null stores everything as it is
  * @param audit the audit policy and log
+ * @param serviceAccountAdmission run the ServiceAccount admission plugin (default service account,
+ *     projected token volume); off by default, as it forbids every pod until its service account
+ *     exists, which needs the controller manager ({@code k8j server} turns it on)
  */
 public record ApiServerOptions(
     String bindAddress,
@@ -30,7 +33,8 @@ public record ApiServerOptions(
     Duration compactionInterval,
     Clock clock,
     Path encryptionProviderConfig,
-    AuditOptions audit) {
+    AuditOptions audit,
+    boolean serviceAccountAdmission) {
 
   /**
    * Upstream's audit flags.
@@ -64,7 +68,8 @@ public record ApiServerOptions(
         Duration.ofMinutes(5),
         Clock.SYSTEM,
         null,
-        AuditOptions.NONE);
+        AuditOptions.NONE,
+        false);
   }
 
   public ApiServerOptions withPort(int port) {
@@ -79,7 +84,8 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         encryptionProviderConfig,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withBindAddress(String address) {
@@ -94,7 +100,8 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         encryptionProviderConfig,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withMaxInFlight(int n) {
@@ -109,7 +116,8 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         encryptionProviderConfig,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withBookmarkInterval(Duration d) {
@@ -124,7 +132,8 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         encryptionProviderConfig,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withCompactionInterval(Duration d) {
@@ -139,7 +148,8 @@ public record ApiServerOptions(
         d,
         clock,
         encryptionProviderConfig,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withServiceCidr(String cidr) {
@@ -154,7 +164,8 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         encryptionProviderConfig,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withAdvertiseAddress(String address) {
@@ -169,7 +180,8 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         encryptionProviderConfig,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withEncryptionProviderConfig(Path file) {
@@ -184,7 +196,8 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         file,
-        audit);
+        audit,
+        serviceAccountAdmission);
   }
 
   public ApiServerOptions withAudit(AuditOptions a) {
@@ -199,7 +212,24 @@ public record ApiServerOptions(
         compactionInterval,
         clock,
         encryptionProviderConfig,
-        a);
+        a,
+        serviceAccountAdmission);
+  }
+
+  public ApiServerOptions withServiceAccountAdmission(boolean on) {
+    return new ApiServerOptions(
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        compactionInterval,
+        clock,
+        encryptionProviderConfig,
+        audit,
+        on);
   }
 
   /** The admin kubeconfig the server writes. */

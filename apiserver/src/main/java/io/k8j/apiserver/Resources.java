@@ -5,6 +5,7 @@ import io.k8j.apiserver.registry.apps.AppsResources;
 import io.k8j.apiserver.registry.authorization.ReviewResources;
 import io.k8j.apiserver.registry.autoscaling.HorizontalPodAutoscalers;
 import io.k8j.apiserver.registry.batch.BatchResources;
+import io.k8j.apiserver.registry.certificates.CertificateSigningRequests;
 import io.k8j.apiserver.registry.cluster.ClusterResources;
 import io.k8j.apiserver.registry.core.CoreResources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
@@ -24,6 +25,7 @@ public final class Resources {
     defs.addAll(ClusterResources.definitions());
     defs.addAll(RbacResources.definitions());
     defs.addAll(ReviewResources.definitions());
+    defs.addAll(CertificateSigningRequests.definitions());
     return defs;
   }
 }

@@ -6,6 +6,13 @@ import java.nio.file.Path;
 final class DataDirs {
   private DataDirs() {}
 
+  static Path defaultAgentDir() {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    return root
+        ? Path.of("/var/lib/k8j/agent")
+        : Path.of(System.getProperty("user.home"), ".k8j", "agent");
+  }
+
   static Path defaultServerDir() {
     boolean root = "root".equals(System.getProperty("user.name"));
     return root

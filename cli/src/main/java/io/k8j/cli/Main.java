@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     description = "Kubernetes, written in Java.",
     subcommands = {
       ServerCommand.class,
+      AgentCommand.class,
+      TokenCommand.class,
       BenchCommand.class,
       ImagesCommand.class,
       VersionCommand.class,
@@ -40,7 +42,7 @@ public final class Main implements Runnable {
       System.err.println("k8j: " + e.getMessage());
       code = 2;
     }
-    if (code != 0 || !ServerCommand.isRunning()) {
+    if (code != 0 || !(ServerCommand.isRunning() || AgentCommand.isRunning())) {
       System.exit(code);
     }
   }

@@ -1,6 +1,5 @@
 package io.k8j.cli;
 
-import io.k8j.kubelet.RuntimeKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,51 +62,13 @@ final class ServerCommand implements Callable<Integer> {
       description = "The address the API server listens on (default: ${DEFAULT-VALUE}).")
   String bindAddress = "0.0.0.0";
 
-  @Option(
-      names = "--node-name",
-      paramLabel = "NAME",
-      description = "This node's name (default: the host name, ${DEFAULT-VALUE}).")
-  String nodeName = HostNames.localName();
-
-  @Option(
-      names = "--node-ip",
-      paramLabel = "IP",
-      description = "This node's address (default: detected).")
-  String nodeIp;
-
-  @Option(
-      names = "--runtime",
-      paramLabel = "KIND",
-      description =
-          "How pods run: ${COMPLETION-CANDIDATES} (default: CRI when containerd and runc are"
-              + " installed, else PROCESS).")
-  RuntimeKind runtime;
-
-  @Option(
-      names = "--container-runtime-endpoint",
-      paramLabel = "SOCKET",
-      description = "An existing containerd socket to use instead of starting containerd.")
-  Path containerRuntimeEndpoint;
-
-  @Option(
-      names = "--cluster-cidr",
-      paramLabel = "CIDR",
-      description = "The range pod IPs come from (default: ${DEFAULT-VALUE}).")
-  String clusterCidr = "10.42.0.0/16";
+  @Mixin NodeFlags node = new NodeFlags();
 
   @Option(
       names = "--node-cidr-mask-size",
       paramLabel = "BITS",
       description = "The prefix length of each node's pod range (default: ${DEFAULT-VALUE}).")
   int nodeCidrMaskSize = 24;
-
-  @Option(
-      names = "--cluster-dns",
-      paramLabel = "IP",
-      description =
-          "The cluster DNS Service's IP (kube-system/kube-dns), put in pods' resolv.conf"
-              + " (default: ${DEFAULT-VALUE}).")
-  String clusterDns = "10.43.0.10";
 
   @Option(
       names = "--node-monitor-grace-period",
@@ -122,13 +84,6 @@ final class ServerCommand implements Callable<Integer> {
       converter = GoDuration.class,
       description = "How often node health is checked (default: 5s).")
   Duration nodeMonitorPeriod = Duration.ofSeconds(5);
-
-  @Option(
-      names = "--cluster-dns-port",
-      paramLabel = "PORT",
-      description =
-          "The port cluster DNS answers on, on every address; 0 turns it off (default: ${DEFAULT-VALUE}).")
-  int clusterDnsPort = 53;
 
   @Option(
       names = "--disable-agent",

@@ -8,14 +8,8 @@ import io.k8j.apiserver.ApiServerOptions;
 import io.k8j.apiserver.auth.Identity;
 import io.k8j.controllers.ControllerManager;
 import io.k8j.controllers.ControllerManagerOptions;
-import io.k8j.dns.ClusterDns;
-import io.k8j.dns.DnsOptions;
+import io.k8j.controllers.certificates.ClusterSigning;
 import io.k8j.dns.service.KubeDnsService;
-import io.k8j.kubelet.Kubelet;
-import io.k8j.kubelet.KubeletOptions;
-import io.k8j.kubelet.RuntimeKind;
-import io.k8j.proxy.ProxyOptions;
-import io.k8j.proxy.ServiceProxy;
 import io.k8j.scheduler.Scheduler;
 import io.k8j.scheduler.SchedulerOptions;
 import io.k8j.store.PrefixedStore;
@@ -23,11 +17,9 @@ import io.k8j.store.Store;
 import io.k8j.store.embedded.EmbeddedStore;
 import io.k8j.store.etcd.EtcdStore;
 import io.k8j.store.etcd.EtcdStoreConfig;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +43,7 @@ final class ServerComponents implements AutoCloseable {
                   ApiServerOptions.defaults(cmd.dataDir)
                       .withBindAddress(cmd.bindAddress)
                       .withPort(cmd.httpsPort)
+                      .withServiceAccountAdmission(true)
                       .withEncryptionProviderConfig(cmd.encryptionProviderConfig)
                       .withAudit(
                           new ApiServerOptions.AuditOptions(
@@ -63,10 +56,14 @@ final class ServerComponents implements AutoCloseable {
       ControllerManager controllers =
           c.add(
               new ControllerManager(
-                  c.client(api, Identity.CONTROLLER_MANAGER), controllerOptions(cmd)));
+                  c.client(api, Identity.CONTROLLER_MANAGER),
+                  controllerOptions(cmd),
+                  ClusterSigning.read(
+                      cmd.dataDir.resolve("pki/ca.crt"), cmd.dataDir.resolve("pki/ca.key"))));
       controllers.start();
       KubeDnsService kubeDns =
-          c.add(new KubeDnsService(c.client(api, Identity.CONTROLLER_MANAGER), cmd.clusterDns));
+          c.add(
+              new KubeDnsService(c.client(api, Identity.CONTROLLER_MANAGER), cmd.node.clusterDns));
       kubeDns.start();
       Scheduler scheduler =
           c.add(new Scheduler(c.client(api, Identity.SCHEDULER), SchedulerOptions.defaults()));
@@ -87,51 +84,14 @@ final class ServerComponents implements AutoCloseable {
   }
 
   private void startNode(ServerCommand cmd, ApiServer api) throws Exception {
-    Identity node = Identity.node(cmd.nodeName);
-    RuntimeKind.Choice runtime =
-        cmd.runtime == null
-            ? RuntimeKind.detect()
-            : new RuntimeKind.Choice(cmd.runtime, "asked for with --runtime");
-    LOG.info("node {}: runtime {} ({})", cmd.nodeName, runtime.kind(), runtime.reason());
-    KubeletOptions.Builder kubelet =
-        KubeletOptions.builder(cmd.nodeName, cmd.dataDir)
-            .runtime(runtime.kind())
-            .clusterCidr(cmd.clusterCidr)
-            .clusterDns(List.of(cmd.clusterDns));
-    if (cmd.containerRuntimeEndpoint != null) {
-      kubelet.containerdSocket(cmd.containerRuntimeEndpoint);
-    } else if (runtime.kind() == RuntimeKind.CRI) {
-      // the node's bridge gets the range the controller manager assigns; nodes route to each other
-      kubelet.podCidrFromNode();
-    }
-    if (cmd.nodeIp != null) {
-      kubelet.nodeIp(cmd.nodeIp);
-    }
-    Kubelet k = add(new Kubelet(client(api, node), kubelet.build()));
-    k.start();
-    List<String> addresses = cmd.nodeIp == null ? List.of() : List.of(cmd.nodeIp);
-    ServiceProxy proxy =
-        add(
-            new ServiceProxy(
-                client(api, Identity.KUBE_PROXY),
-                ProxyOptions.defaults(cmd.nodeName, addresses).withClusterCidr(cmd.clusterCidr)));
-    proxy.start();
-    if (cmd.clusterDnsPort > 0) {
-      ClusterDns dns =
-          add(
-              new ClusterDns(
-                  client(api, Identity.CLUSTER_DNS),
-                  DnsOptions.defaults()
-                      .withListen(InetAddress.getByName("0.0.0.0"), cmd.clusterDnsPort)));
-      dns.start();
-      LOG.info("cluster DNS answering on {}", dns.address());
-      KubeDnsService.advertise(client(api, node), cmd.nodeName, dns.address().getPort());
-    }
+    add(
+        NodeComponents.start(
+            cmd.node, cmd.dataDir, identity -> api.pki().kubeconfigFor(identity, api.url())));
   }
 
   private static ControllerManagerOptions controllerOptions(ServerCommand cmd) {
     return ControllerManagerOptions.defaults().toBuilder()
-        .clusterCidr(cmd.clusterCidr)
+        .clusterCidr(cmd.node.clusterCidr)
         .nodeCidrMaskSize(cmd.nodeCidrMaskSize)
         .nodeMonitorGracePeriod(cmd.nodeMonitorGracePeriod)
         .nodeMonitorPeriod(cmd.nodeMonitorPeriod)

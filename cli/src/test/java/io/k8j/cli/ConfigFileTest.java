@@ -42,7 +42,7 @@ class ConfigFileTest {
             """,
             "--node-name",
             "web-2");
-    assertThat(s.nodeName).isEqualTo("web-2");
+    assertThat(s.node.nodeName).isEqualTo("web-2");
     assertThat(s.httpsPort).isEqualTo(7443);
     assertThat(s.datastoreEndpoints)
         .isEqualTo(List.of("http://10.0.0.1:2379", "http://10.0.0.2:2379"));

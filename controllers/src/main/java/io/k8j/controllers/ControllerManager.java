@@ -11,6 +11,11 @@ import io.k8j.client.impl.ClientObjectWriter;
 import io.k8j.client.leaderelection.ClientLeaseLock;
 import io.k8j.client.leaderelection.LeaderElectionConfig;
 import io.k8j.client.leaderelection.LeaderElector;
+import io.k8j.controllers.bootstrap.TokenCleaner;
+import io.k8j.controllers.certificates.CertificateSigner;
+import io.k8j.controllers.certificates.ClusterSigning;
+import io.k8j.controllers.certificates.CsrApprovingController;
+import io.k8j.controllers.certificates.CsrSigningController;
 import io.k8j.controllers.deployment.DeploymentController;
 import io.k8j.controllers.endpoint.EndpointsController;
 import io.k8j.controllers.endpointslice.EndpointSliceController;
@@ -22,6 +27,7 @@ import io.k8j.controllers.nodelifecycle.NodeLifecycleController;
 import io.k8j.controllers.podgc.PodGcController;
 import io.k8j.controllers.replicaset.ReplicaSetController;
 import io.k8j.controllers.replicaset.ReplicaSetKind;
+import io.k8j.controllers.rootcacert.RootCaCertPublisher;
 import io.k8j.controllers.serviceaccount.ServiceAccountsController;
 import io.k8j.controllers.tainteviction.TaintEvictionController;
 import io.k8j.controllers.ttlafterfinished.TtlAfterFinishedController;
@@ -57,7 +63,8 @@ public final class ControllerManager implements AutoCloseable {
       SharedInformers informers,
       ClientObjectWriter writer,
       ClientDynamicClient dynamic,
-      EventBroadcaster events) {
+      EventBroadcaster events,
+      ClusterSigning signing) {
     EventRecorder recorder(String component) {
       return events.newRecorder(component, null);
     }
@@ -256,11 +263,55 @@ public final class ControllerManager implements AutoCloseable {
           job.start(c.options().concurrentJobSyncs());
           return job;
         });
+    m.put(
+        "certificatesigningrequest-approving-controller",
+        c -> {
+          var a = new CsrApprovingController(c.informers(), c.writer(), c.options().clock());
+          a.start(5);
+          return a;
+        });
+    m.put(
+        "certificatesigningrequest-signing-controller",
+        c -> {
+          if (c.signing() == null) {
+            LOG.info("no cluster signing CA given: CertificateSigningRequests are not signed");
+            return () -> {};
+          }
+          var s =
+              new CsrSigningController(
+                  c.informers(),
+                  c.writer(),
+                  new CertificateSigner(c.signing()),
+                  c.options().clock());
+          s.start(5);
+          return s;
+        });
+    m.put(
+        "root-ca-certificate-publisher-controller",
+        c -> {
+          if (c.signing() == null) {
+            LOG.info("no root CA given: kube-root-ca.crt config maps are not published");
+            return () -> {};
+          }
+          var p =
+              new RootCaCertPublisher(
+                  c.informers(), c.writer(), c.signing().caPem(), c.options().clock());
+          p.start(5);
+          return p;
+        });
+    m.put(
+        "token-cleaner-controller",
+        c -> {
+          var t = new TokenCleaner(c.informers(), c.writer(), c.options().clock());
+          t.start(1);
+          return t;
+        });
     return m;
   }
 
   private final KubernetesClient client;
   private final ControllerManagerOptions options;
+  private final ClusterSigning signing;
   private Term term;
   private KubernetesClient electionClient;
   private LeaderElector elector;
@@ -268,8 +319,18 @@ public final class ControllerManager implements AutoCloseable {
   private volatile boolean closed;
 
   public ControllerManager(KubernetesClient client, ControllerManagerOptions options) {
+    this(client, options, null);
+  }
+
+  /**
+   * A manager whose certificate controllers sign with, and publish, the cluster CA {@code signing}
+   * (null: no signing, no kube-root-ca.crt).
+   */
+  public ControllerManager(
+      KubernetesClient client, ControllerManagerOptions options, ClusterSigning signing) {
     this.client = client;
     this.options = options;
+    this.signing = signing;
     for (String name : options.controllers()) {
       if (!CONTROLLERS.containsKey(name)) {
         throw new IllegalArgumentException("unknown controller " + name + "; known: " + ALL);
@@ -383,7 +444,8 @@ public final class ControllerManager implements AutoCloseable {
               informers,
               new ClientObjectWriter(client),
               new ClientDynamicClient(client),
-              events);
+              events,
+              signing);
       for (var e : CONTROLLERS.entrySet()) {
         if (!options.controllers().contains(e.getKey())) {
           continue;

@@ -226,7 +226,34 @@ public final class ClusterPki {
    */
   public String kubeconfigFor(Identity identity, String serverUrl, String token) {
     ClientCredentials c = clientCredentials(identity);
+    return kubeconfig(
+        serverUrl,
+        caPem(),
+        identity.user(),
+        Pem.encode(c.certificate()),
+        Pem.encode(c.key()),
+        token);
+  }
+
+  /**
+   * A kubeconfig for {@code user} against {@code serverUrl} with everything embedded: the CA (PEM),
+   * the client certificate and key (PEM) unless they are null, and a bearer token unless it is
+   * null.
+   */
+  public static String kubeconfig(
+      String serverUrl, String caPem, String user, String certPem, String keyPem, String token) {
     Base64.Encoder b64 = Base64.getEncoder();
+    StringBuilder credentials = new StringBuilder();
+    if (certPem != null && keyPem != null) {
+      credentials
+          .append("\n    client-certificate-data: ")
+          .append(b64.encodeToString(certPem.getBytes(StandardCharsets.US_ASCII)))
+          .append("\n    client-key-data: ")
+          .append(b64.encodeToString(keyPem.getBytes(StandardCharsets.US_ASCII)));
+    }
+    if (token != null) {
+      credentials.append("\n    token: ").append(token);
+    }
     return """
         apiVersion: v1
         kind: Config
@@ -237,9 +264,7 @@ public final class ClusterPki {
             certificate-authority-data: %s
         users:
         - name: %s
-          user:
-            client-certificate-data: %s
-            client-key-data: %s%s
+          user:%s
         contexts:
         - name: k8j
           context:
@@ -251,12 +276,10 @@ public final class ClusterPki {
         """
         .formatted(
             serverUrl,
-            b64.encodeToString(caPem().getBytes(StandardCharsets.US_ASCII)),
-            identity.user(),
-            b64.encodeToString(Pem.encode(c.certificate()).getBytes(StandardCharsets.US_ASCII)),
-            b64.encodeToString(Pem.encode(c.key()).getBytes(StandardCharsets.US_ASCII)),
-            token == null ? "" : "\n    token: " + token,
-            identity.user());
+            b64.encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)),
+            user,
+            credentials,
+            user);
   }
 
   /** Writes {@link #kubeconfigFor} to {@code file} (mode 0600). */

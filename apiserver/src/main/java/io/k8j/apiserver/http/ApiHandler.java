@@ -54,6 +54,8 @@ public final class ApiHandler extends Handler.Abstract {
   private final Semaphore inFlight;
   private final String serverAddress;
   private final Duration requestTimeout;
+  private final java.util.Map<String, java.util.function.Supplier<Object>> documents =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("request-timeouts").daemon().factory());
@@ -88,6 +90,14 @@ public final class ApiHandler extends Handler.Abstract {
   /** Serves the resources of {@code group} with {@code handler} instead of the store's. */
   public void serveGroup(String group, GroupHandler handler) {
     groups.put(group, handler);
+  }
+
+  /**
+   * Serves the JSON document {@code body} gives at the non-resource {@code path} (authorized as any
+   * non-resource path): the service-account issuer's OpenID discovery documents.
+   */
+  public void serveDocument(String path, java.util.function.Supplier<Object> body) {
+    documents.put(path, body);
   }
 
   @Override
@@ -343,6 +353,13 @@ public final class ApiHandler extends Handler.Abstract {
               "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
               OpenApiV3.emptyV2Protobuf());
       default -> {
+        if (documents.containsKey(path) && ex.method().equals("GET")) {
+          ex.send(
+              200,
+              "application/json",
+              Json.bytes(Json.MAPPER.valueToTree(documents.get(path).get())));
+          return;
+        }
         ObjectNode doc = null;
         if (parts.size() == 2 && parts.get(0).equals("api")) {
           doc = discovery.resourceList("", parts.get(1));

@@ -44,7 +44,8 @@ public final class ProtobufBodies {
           "storage", "storage.k8s.io",
           "networking", "networking.k8s.io",
           "authorization", "authorization.k8s.io",
-          "authentication", "authentication.k8s.io");
+          "authentication", "authentication.k8s.io",
+          "certificates", "certificates.k8s.io");
   private static final Map<String, Descriptor> BY_GVK = index();
 
   private ProtobufBodies() {}
@@ -108,7 +109,8 @@ public final class ProtobufBodies {
             V1Storage.getDescriptor(),
             V1Networking.getDescriptor(),
             V1Authorization.getDescriptor(),
-            io.kubernetes.client.proto.V1Authentication.getDescriptor());
+            io.kubernetes.client.proto.V1Authentication.getDescriptor(),
+            io.kubernetes.client.proto.V1Certificates.getDescriptor());
     for (FileDescriptor f : files) {
       String[] pkg = f.getPackage().split("\\.");
       String version = pkg[pkg.length - 1];

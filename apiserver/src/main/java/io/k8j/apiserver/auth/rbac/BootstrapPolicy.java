@@ -151,6 +151,7 @@ public final class BootstrapPolicy {
             List.of("list", "watch"), List.of("discovery.k8s.io"), List.of("endpointslices")));
     ControllerRoles.controllers()
         .forEach((name, rules) -> role(clusterRoles, "system:controller:" + name, rules));
+    nodeJoining(clusterRoles, clusterRoleBindings);
 
     binding(clusterRoleBindings, "cluster-admin", "cluster-admin", group("system:masters"));
     binding(
@@ -199,6 +200,71 @@ public final class BootstrapPolicy {
                     "system:controller:" + name,
                     serviceAccount("kube-system", name),
                     user("system:kube-controller-manager")));
+  }
+
+  /**
+   * What joining nodes and service-account issuer discovery need, as upstream (and kubeadm's
+   * bindings for bootstrap tokens): bootstrappers may create and read CSRs and have their node
+   * client CSRs approved; nodes may have their renewals approved; every service account may read
+   * the issuer's OpenID documents.
+   */
+  private static void nodeJoining(ResourceStore clusterRoles, ResourceStore clusterRoleBindings) {
+    String csrGroup = "certificates.k8s.io";
+    role(
+        clusterRoles,
+        "system:node-bootstrapper",
+        resources(
+            List.of("create", "get", "list", "watch"),
+            List.of(csrGroup),
+            List.of("certificatesigningrequests")));
+    String nodeClient = "system:certificates.k8s.io:certificatesigningrequests:nodeclient";
+    String selfNodeClient = "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient";
+    role(
+        clusterRoles,
+        nodeClient,
+        resources(
+            List.of("create"),
+            List.of(csrGroup),
+            List.of("certificatesigningrequests/nodeclient")));
+    role(
+        clusterRoles,
+        selfNodeClient,
+        resources(
+            List.of("create"),
+            List.of(csrGroup),
+            List.of("certificatesigningrequests/selfnodeclient")));
+    role(
+        clusterRoles,
+        "system:service-account-issuer-discovery",
+        nonResource(
+            List.of("get"),
+            "/.well-known/openid-configuration",
+            "/.well-known/openid-configuration/",
+            "/openid/v1/jwks",
+            "/openid/v1/jwks/"));
+    binding(
+        clusterRoleBindings,
+        "kubeadm:kubelet-bootstrap",
+        "system:node-bootstrapper",
+        group("system:bootstrappers"));
+    binding(
+        clusterRoleBindings,
+        "kubeadm:node-autoapprove-bootstrap",
+        nodeClient,
+        group("system:bootstrappers"));
+    binding(
+        clusterRoleBindings,
+        "kubeadm:node-autoapprove-certificate-rotation",
+        selfNodeClient,
+        group("system:nodes"));
+    binding(
+        clusterRoleBindings,
+        "system:service-account-issuer-discovery",
+        "system:service-account-issuer-discovery",
+        group("system:serviceaccounts"));
+    // a joined node (k8j agent) runs its service proxy and DNS with the node's own credential
+    binding(clusterRoleBindings, "k8j:node-proxier", "system:node-proxier", group("system:nodes"));
+    binding(clusterRoleBindings, "k8j:node-dns", "system:kube-dns", group("system:nodes"));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

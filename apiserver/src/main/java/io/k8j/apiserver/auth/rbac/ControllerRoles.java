@@ -179,6 +179,25 @@ final class ControllerRoles {
         new ObjectNode[] {
           rule("escalate,get,list,patch,update,watch", "rbac.authorization.k8s.io", "clusterroles")
         });
+    String certs = "certificates.k8s.io";
+    m.put(
+        "certificate-controller",
+        new ObjectNode[] {
+          rule("delete,get,list,watch", certs, "certificatesigningrequests"),
+          rule(
+              "update",
+              certs,
+              "certificatesigningrequests/approval,certificatesigningrequests/status"),
+          rule("approve,sign", certs, "signers"),
+          rule("create", "authorization.k8s.io", "subjectaccessreviews"),
+          events()
+        });
+    m.put(
+        "root-ca-cert-publisher",
+        new ObjectNode[] {rule("create,update", CORE, "configmaps"), events()});
+    m.put(
+        "token-cleaner",
+        new ObjectNode[] {rule("delete,get,list,watch", CORE, "secrets"), events()});
     return m;
   }
 

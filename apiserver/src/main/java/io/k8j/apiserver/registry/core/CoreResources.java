@@ -156,6 +156,9 @@ public final class CoreResources {
   static ResourceDef serviceAccounts() {
     return ResourceDef.builder("", "v1", "ServiceAccount", "serviceaccounts")
         .shortNames("sa")
+        .subresource(
+            new Subresource(
+                "token", "authentication.k8s.io", "v1", "TokenRequest", List.of("create")))
         .column(Column.integer("Secrets", o -> o.path("secrets").size()))
         .strategy(NO_GENERATION)
         .model(ServiceAccount.class)
