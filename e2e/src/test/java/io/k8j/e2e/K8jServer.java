@@ -115,11 +115,16 @@ final class K8jServer implements AutoCloseable {
   }
 
   private boolean readyz() throws Exception {
+    return readyz(kubeconfig());
+  }
+
+  /** Whether the API server of {@code kubeconfig} answers {@code /readyz} with ok. */
+  static boolean readyz(Path kubeconfig) throws Exception {
     Process p =
         new ProcessBuilder(
                 "/usr/bin/kubectl",
                 "--kubeconfig",
-                kubeconfig().toString(),
+                kubeconfig.toString(),
                 "--request-timeout",
                 "5s",
                 "get",

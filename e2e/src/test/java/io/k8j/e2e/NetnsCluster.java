@@ -182,20 +182,7 @@ final class NetnsCluster implements AutoCloseable {
   }
 
   private boolean readyz() throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/kubectl",
-                "--kubeconfig",
-                kubeconfig().toString(),
-                "--request-timeout",
-                "5s",
-                "get",
-                "--raw",
-                "/readyz")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && out.strip().equals("ok");
+    return K8jServer.readyz(kubeconfig());
   }
 
   interface Check {
