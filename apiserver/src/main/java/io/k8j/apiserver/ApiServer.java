@@ -27,6 +27,9 @@ import io.k8j.apiserver.auth.rbac.BootstrapPolicy;
 import io.k8j.apiserver.auth.rbac.EscalationCheck;
 import io.k8j.apiserver.auth.rbac.RbacAuthorizer;
 import io.k8j.apiserver.auth.rbac.RbacObjects;
+import io.k8j.apiserver.crd.CrdController;
+import io.k8j.apiserver.crd.CustomResourceDefinitions;
+import io.k8j.apiserver.crd.CustomResourceScale;
 import io.k8j.apiserver.discovery.Discovery;
 import io.k8j.apiserver.encryption.EncryptingStore;
 import io.k8j.apiserver.encryption.EncryptionConfiguration;
@@ -47,6 +50,8 @@ import io.k8j.apiserver.http.WatchStreamer;
 import io.k8j.apiserver.kubelet.KubeletClient;
 import io.k8j.apiserver.metrics.MetricsApi;
 import io.k8j.apiserver.metrics.MetricsScraper;
+import io.k8j.apiserver.openapi.ComponentSchemas;
+import io.k8j.apiserver.openapi.ModelDocs;
 import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.openapi.OpenApiV3;
 import io.k8j.apiserver.registry.Compactor;
@@ -94,7 +99,20 @@ public final class ApiServer implements AutoCloseable {
 
   private Store store;
   private final ApiServerOptions options;
-  private final Map<String, ServedResource> served = new LinkedHashMap<>();
+  private final Map<String, ServedResource> served = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, List<ResourceDef>> customDefs = new HashMap<>();
+  private final Map<String, SubresourceHandler> subresources =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private ResourceRegistry registry;
+
+  /** What discovery lists: the registry's resources and the metrics API's. */
+  private ResourceRegistry discoveryRegistry;
+
+  private NamespaceAdmission namespaces;
+  private Leases leases;
+  private AdmissionChain admission;
+  private MainSubresources mainSubresources;
+  private CrdController crdController;
   private WatchCaches caches;
   private HttpsServer http;
   private Thread bookmarks;
@@ -131,16 +149,22 @@ public final class ApiServer implements AutoCloseable {
                 new BootstrapTokenAuthenticator(lookup, options.clock()), serviceAccountTokens));
     ServiceAllocator allocator =
         new ServiceAllocator(options.serviceCidr(), ServiceAllocator.inStore(store));
-    ResourceRegistry registry = new ResourceRegistry(Resources.all(allocator));
+    List<ResourceDef> builtIn = new java.util.ArrayList<>(Resources.all(allocator));
+    builtIn.add(CustomResourceDefinitions.definition(options.clock()));
+    registry = new ResourceRegistry(builtIn);
+    discoveryRegistry =
+        new ResourceRegistry(
+            java.util.stream.Stream.concat(builtIn.stream(), MetricsApi.definitions().stream())
+                .toList());
     if (options.encryptionProviderConfig() != null) {
       store = encrypting(store, registry, options.encryptionProviderConfig());
     }
 
     caches = new WatchCaches(store, registry.storagePrefixes(), WATCH_HISTORY);
     caches.start();
-    NamespaceAdmission namespaces = new NamespaceAdmission(store);
-    Leases leases = new Leases(store, options.clock());
-    AdmissionChain admission = admissionChain();
+    namespaces = new NamespaceAdmission(store);
+    leases = new Leases(store, options.clock());
+    admission = admissionChain();
     for (ResourceDef d : registry.all()) {
       served.put(
           key(d.group(), d.version(), d.plural()),
@@ -161,23 +185,20 @@ public final class ApiServer implements AutoCloseable {
         new ResourceHandler(
             info -> served.get(key(info.group(), info.version(), info.resource())),
             new WatchStreamer(),
-            subresources(registry, validator, fields),
+            subresources(validator, fields),
             validator,
             fields);
     ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
     RbacAuthorizer rbac = new RbacAuthorizer(rbacObjects());
     Authorizer authorizer = Authorizer.union(nodeAuthorizer(), rbac);
     admission.use(admissionPlugins(authorizer, rbac));
+    OpenApiV3 openApi = new OpenApiV3(registry, new ComponentSchemas(schemas, ModelDocs.load()));
     ApiHandler handler =
         new ApiHandler(
             authenticator,
             authorizer,
-            new Discovery(
-                new ResourceRegistry(
-                    java.util.stream.Stream.concat(
-                            registry.all().stream(), MetricsApi.definitions().stream())
-                        .toList())),
-            new OpenApiV3(registry),
+            new Discovery(discoveryRegistry),
+            openApi,
             resources,
             new ReviewHandler(authorizer, rbac, authenticator),
             auditor(),
@@ -220,6 +241,8 @@ public final class ApiServer implements AutoCloseable {
         served.get(key("rbac.authorization.k8s.io", "v1", "clusterroles")).store(),
         served.get(key("rbac.authorization.k8s.io", "v1", "clusterrolebindings")).store());
     pki.writeKubeconfig(Identity.ADMIN, url(), admin.token(), options.kubeconfig());
+    crdController = new CrdController(new CustomResourceServing());
+    crdController.start();
     startBookmarks(registry);
     compactor = new Compactor(store, options.clock(), options.compactionInterval());
     compactor.start();
@@ -227,6 +250,7 @@ public final class ApiServer implements AutoCloseable {
     quotas.start();
     scraper.start();
     ready = true;
+    Thread.ofVirtual().name("openapi-warm-up").start(openApi::warmUp);
     LOG.info("API server listening on {} (kubeconfig {})", url(), options.kubeconfig());
   }
 
@@ -297,18 +321,19 @@ public final class ApiServer implements AutoCloseable {
 
   /** The served resource of {@code group}/{@code plural} in its first version, or null. */
   private ServedResource served(String group, String plural) {
-    for (ServedResource r : served.values()) {
-      if (r.def().group().equals(group) && r.def().plural().equals(plural)) {
-        return r;
+    for (ResourceDef d : registry.all()) {
+      if (d.group().equals(group) && d.plural().equals(plural)) {
+        return served.get(key(d.group(), d.version(), d.plural()));
       }
     }
     return null;
   }
 
   private Map<String, SubresourceHandler> subresources(
-      ResourceRegistry registry, FieldValidator validator, FieldManagement fields) {
-    Map<String, SubresourceHandler> subs = new HashMap<>();
+      FieldValidator validator, FieldManagement fields) {
+    Map<String, SubresourceHandler> subs = subresources;
     MainSubresources main = new MainSubresources(validator, fields);
+    mainSubresources = main;
     ScaleSubresource scale = new ScaleSubresource();
     for (ResourceDef d : registry.all()) {
       for (Subresource s : d.subresources()) {
@@ -404,6 +429,53 @@ public final class ApiServer implements AutoCloseable {
   /** Issues and verifies service-account tokens (available once {@link #start} ran). */
   public ServiceAccountTokens serviceAccountTokens() {
     return serviceAccountTokens;
+  }
+
+  /** Serves the resources of CRDs: routes, storage, watch caches and subresources. */
+  private final class CustomResourceServing implements CrdController.Serving {
+    @Override
+    public synchronized List<ServedResource> serve(String owner, List<ResourceDef> defs) {
+      List<ResourceDef> old = customDefs.getOrDefault(owner, List.of());
+      for (ResourceDef d : old) {
+        served.remove(key(d.group(), d.version(), d.plural()));
+      }
+      registry.replace(owner, defs);
+      discoveryRegistry.replace(owner, defs);
+      List<ServedResource> out = new java.util.ArrayList<>();
+      for (ResourceDef d : defs) {
+        WatchCache cache = caches.add(d.storagePrefix());
+        ServedResource r =
+            new ServedResource(
+                d,
+                new ResourceStore(d, store, options.clock(), namespaces, leases, admission),
+                new ResourceLister(d, store, cache),
+                cache);
+        served.put(key(d.group(), d.version(), d.plural()), r);
+        if (d.hasStatus()) {
+          subresources.put(d.plural() + "/status", mainSubresources::handle);
+        }
+        if (d.subresource("scale").isPresent()) {
+          subresources.put(d.plural() + "/scale", new CustomResourceScale(this::crds)::handle);
+        }
+        out.add(r);
+      }
+      for (ResourceDef d : old) {
+        if (defs.stream().noneMatch(n -> n.storagePrefix().equals(d.storagePrefix()))) {
+          caches.remove(d.storagePrefix());
+        }
+      }
+      if (defs.isEmpty()) {
+        customDefs.remove(owner);
+      } else {
+        customDefs.put(owner, defs);
+      }
+      return out;
+    }
+
+    @Override
+    public ServedResource crds() {
+      return served.get(key(CustomResourceDefinitions.GROUP, "v1", "customresourcedefinitions"));
+    }
   }
 
   private static void requireCreate(RequestInfo info) {
@@ -547,6 +619,9 @@ public final class ApiServer implements AutoCloseable {
     }
     if (scraper != null) {
       scraper.close();
+    }
+    if (crdController != null) {
+      crdController.close();
     }
     if (caches != null) {
       caches.close();

@@ -44,6 +44,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final Authorizer authorizer;
   private final Discovery discovery;
   private final OpenApiV3 openApi;
+  private final io.k8j.apiserver.openapi.OpenApiV2 openApiV2;
   private final ResourceHandler resources;
   private final ReviewHandler reviews;
   private final Auditor auditor;
@@ -77,6 +78,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.authorizer = authorizer;
     this.discovery = discovery;
     this.openApi = openApi;
+    this.openApiV2 = new io.k8j.apiserver.openapi.OpenApiV2(openApi);
     this.resources = resources;
     this.reviews = reviews;
     this.auditor = auditor;
@@ -347,11 +349,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
       }
       case "/openapi/v3" -> Responses.document(ex, Negotiation.Choice.JSON, 200, openApi.root());
-      case "/openapi/v2" ->
-          ex.send(
-              200,
-              "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
-              OpenApiV3.emptyV2Protobuf());
+      case "/openapi/v2" -> openApiV2(ex);
       default -> {
         if (documents.containsKey(path) && ex.method().equals("GET")) {
           ex.send(
@@ -368,9 +366,11 @@ public final class ApiHandler extends Handler.Abstract {
         } else if (parts.size() == 3 && parts.get(0).equals("apis")) {
           doc = discovery.resourceList(parts.get(1), parts.get(2));
         } else if (parts.size() == 4 && path.startsWith("/openapi/v3/api/")) {
-          doc = openApi.groupVersion("", parts.get(3));
+          openApiV3(ex, "", parts.get(3));
+          return;
         } else if (parts.size() == 5 && path.startsWith("/openapi/v3/apis/")) {
-          doc = openApi.groupVersion(parts.get(3), parts.get(4));
+          openApiV3(ex, parts.get(3), parts.get(4));
+          return;
         }
         if (doc == null) {
           if (parts.isEmpty() || parts.get(0).equals("api") || parts.get(0).equals("apis")) {
@@ -386,6 +386,48 @@ public final class ApiHandler extends Handler.Abstract {
             doc);
       }
     }
+  }
+
+  /**
+   * One group-version's OpenAPI v3 document. Its URL carries the hash of its content: a request
+   * with the current hash may be cached for good; one with an old hash is redirected to the current
+   * URL, as upstream does.
+   */
+  private void openApiV3(HttpExchange ex, String group, String version) {
+    OpenApiV3.Document doc = openApi.document(group, version);
+    if (doc == null) {
+      throw ApiException.notFoundPath();
+    }
+    String hash = ex.query("hash");
+    String etag = "\"" + doc.hash() + "\"";
+    if (hash != null && !hash.isEmpty() && !hash.equals(doc.hash())) {
+      ex.setHeader("Location", ex.path() + "?hash=" + doc.hash());
+      ex.setHeader("Cache-Control", "no-cache, no-store, must-revalidate");
+      ex.send(301, "text/plain; charset=utf-8", new byte[0]);
+      return;
+    }
+    ex.setHeader("ETag", etag);
+    ex.setHeader(
+        "Cache-Control",
+        hash == null || hash.isEmpty() ? "no-cache, private" : "public, immutable");
+    if (etag.equals(ex.header("If-None-Match"))) {
+      ex.send(304, "application/json", new byte[0]);
+      return;
+    }
+    ex.send(200, "application/json", doc.bytes());
+  }
+
+  /** {@code /openapi/v2}: JSON when asked for, else the protobuf form kubectl asks for. */
+  private void openApiV2(HttpExchange ex) {
+    String accept = ex.header("Accept");
+    if (accept != null && accept.contains("protobuf")) {
+      ex.send(
+          200,
+          "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+          OpenApiV3.emptyV2Protobuf());
+      return;
+    }
+    Responses.document(ex, Negotiation.Choice.JSON, 200, openApiV2.document());
   }
 
   private void aggregated(HttpExchange ex, boolean core, String version) {

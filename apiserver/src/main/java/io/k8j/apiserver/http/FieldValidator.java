@@ -108,7 +108,9 @@ public final class FieldValidator {
     if (check.typeError() != null) {
       throw ApiException.badRequest(prefix(def) + check.typeError());
     }
-    return check.unknownFields();
+    return def.openApiSchema() == null
+        ? check.unknownFields()
+        : new io.k8j.apiserver.crd.StructuralSchema(def.openApiSchema()).unknownFields(obj);
   }
 
   private static void report(HttpExchange ex, String mode, List<String> problems, String prefix) {

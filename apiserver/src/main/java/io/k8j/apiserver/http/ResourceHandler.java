@@ -111,7 +111,10 @@ public final class ResourceHandler {
                     fields.updates(ex, def, "", "UpdateOptions"));
         Responses.object(ex, choice, def, u.created() ? 201 : 200, u.object());
       }
-      case "patch" -> fields.patch(ex, choice, r, ns, name, "", dryRun);
+      case "patch" -> {
+        io.k8j.apiserver.crd.CustomResources.checkPatchType(def, ex.header("Content-Type"));
+        fields.patch(ex, choice, r, ns, name, "", dryRun);
+      }
       case "delete" -> {
         DeleteOptions opts = deleteOptions(ex, dryRun);
         ResourceStore.DeleteResult d = r.store().delete(ns, name, opts);

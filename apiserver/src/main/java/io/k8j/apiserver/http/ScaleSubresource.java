@@ -9,9 +9,34 @@ import io.k8j.apiserver.registry.ServedResource;
 
 /**
  * The {@code scale} subresource: an {@code autoscaling/v1} Scale view of a workload's replicas,
- * read and written (PUT or merge/JSON patch) without touching the rest of the object.
+ * read and written (PUT or merge/JSON patch) without touching the rest of the object. Where the
+ * replicas live is the {@link View}'s: {@code spec.replicas} of built-in workloads, the paths a CRD
+ * names for custom resources.
  */
 public final class ScaleSubresource {
+  /** How a kind's objects show as a Scale, and where a new replica count goes. */
+  public interface View {
+    ObjectNode scale(ObjectNode obj);
+
+    void setReplicas(ObjectNode obj, int replicas);
+  }
+
+  /**
+   * The built-in workloads: {@code spec.replicas}, {@code status.replicas}, {@code spec.selector}.
+   */
+  static final View WORKLOADS =
+      new View() {
+        @Override
+        public ObjectNode scale(ObjectNode obj) {
+          return ScaleSubresource.scale(obj);
+        }
+
+        @Override
+        public void setReplicas(ObjectNode obj, int replicas) {
+          Json.child(obj, "spec").put("replicas", replicas);
+        }
+      };
+
   public void handle(
       HttpExchange ex,
       RequestInfo info,
@@ -19,10 +44,22 @@ public final class ScaleSubresource {
       ServedResource r,
       String ns,
       String name) {
+    handle(ex, info, choice, r, ns, name, WORKLOADS);
+  }
+
+  /** Serves the scale of one object as {@code view} shows it. */
+  public void handle(
+      HttpExchange ex,
+      RequestInfo info,
+      Negotiation.Choice choice,
+      ServedResource r,
+      String ns,
+      String name,
+      View view) {
     ResourceDef def = r.def();
     boolean dryRun = "All".equals(ex.query("dryRun"));
     switch (info.verb()) {
-      case "get" -> Responses.document(ex, choice, 200, scale(r.store().get(ns, name)));
+      case "get" -> Responses.document(ex, choice, 200, view.scale(r.store().get(ns, name)));
       case "update", "patch" -> {
         byte[] body = ex.body();
         String type = ex.header("Content-Type");
@@ -37,7 +74,7 @@ public final class ScaleSubresource {
                       if (cur == null) {
                         throw ApiException.notFound(def.groupResource(), name);
                       }
-                      ObjectNode current = scale(cur);
+                      ObjectNode current = view.scale(cur);
                       ObjectNode wanted =
                           put ? Bodies.object(body, type) : Bodies.patch(current, body, type, null);
                       JsonNode replicas = wanted.path("spec").path("replicas");
@@ -59,13 +96,12 @@ public final class ScaleSubresource {
                       } else {
                         Json.metadata(cur).remove("resourceVersion");
                       }
-                      Json.child(cur, "spec")
-                          .put("replicas", replicas.isMissingNode() ? 0 : replicas.asInt());
+                      view.setReplicas(cur, replicas.isMissingNode() ? 0 : replicas.asInt());
                       return cur;
                     },
                     dryRun)
                 .object();
-        Responses.document(ex, choice, 200, scale(result));
+        Responses.document(ex, choice, 200, view.scale(result));
       }
       default ->
           throw ApiException.methodNotAllowed(
@@ -75,6 +111,21 @@ public final class ScaleSubresource {
 
   /** The Scale of a workload object. */
   static ObjectNode scale(ObjectNode obj) {
+    JsonNode sel = obj.path("spec").path("selector");
+    String selector =
+        sel.has("matchLabels") || sel.has("matchExpressions")
+            ? Cells.labelSelector(sel)
+            : Cells.selector(sel);
+    return scale(
+        obj,
+        obj.path("spec").path("replicas").asInt(1),
+        obj.path("status").path("replicas").asInt(0),
+        selector.equals("<none>") ? null : selector);
+  }
+
+  /** A Scale of an object with these replica counts and selector (null for none). */
+  public static ObjectNode scale(
+      ObjectNode obj, int specReplicas, int statusReplicas, String selector) {
     ObjectNode s = Json.object().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
     ObjectNode meta = s.putObject("metadata");
     JsonNode m = obj.path("metadata");
@@ -84,15 +135,9 @@ public final class ScaleSubresource {
         meta.set(f, m.get(f));
       }
     }
-    s.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
-    ObjectNode status =
-        s.putObject("status").put("replicas", obj.path("status").path("replicas").asInt(0));
-    JsonNode sel = obj.path("spec").path("selector");
-    String selector =
-        sel.has("matchLabels") || sel.has("matchExpressions")
-            ? Cells.labelSelector(sel)
-            : Cells.selector(sel);
-    if (!selector.equals("<none>")) {
+    s.putObject("spec").put("replicas", specReplicas);
+    ObjectNode status = s.putObject("status").put("replicas", statusReplicas);
+    if (selector != null) {
       status.put("selector", selector);
     }
     return s;

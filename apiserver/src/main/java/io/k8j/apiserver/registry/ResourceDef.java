@@ -38,6 +38,7 @@ public final class ResourceDef {
   private final boolean allowCreateOnUpdate;
   private final Converter converter;
   private final java.time.Duration ttl;
+  private final ObjectNode openApiSchema;
 
   private ResourceDef(Builder b) {
     this.group = b.group;
@@ -76,6 +77,7 @@ public final class ResourceDef {
     this.allowCreateOnUpdate = b.allowCreateOnUpdate;
     this.converter = b.converter;
     this.ttl = b.ttl;
+    this.openApiSchema = b.openApiSchema;
   }
 
   public static Builder builder(String group, String version, String kind, String plural) {
@@ -171,6 +173,14 @@ public final class ResourceDef {
     return ttl;
   }
 
+  /**
+   * The OpenAPI v3 schema of the kind when it is not a model class's (a custom resource's, from its
+   * CRD), or null.
+   */
+  public ObjectNode openApiSchema() {
+    return openApiSchema;
+  }
+
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;
   }
@@ -219,6 +229,7 @@ public final class ResourceDef {
     private boolean allowCreateOnUpdate;
     private Converter converter = Converter.IDENTITY;
     private java.time.Duration ttl;
+    private ObjectNode openApiSchema;
 
     private Builder(String group, String version, String kind, String plural) {
       this.group = group;
@@ -318,6 +329,12 @@ public final class ResourceDef {
     /** Objects expire this long after their creation (events: one hour). */
     public Builder ttl(java.time.Duration d) {
       this.ttl = d;
+      return this;
+    }
+
+    /** The kind's OpenAPI v3 schema, for kinds without a model class. */
+    public Builder openApiSchema(ObjectNode schema) {
+      this.openApiSchema = schema;
       return this;
     }
 

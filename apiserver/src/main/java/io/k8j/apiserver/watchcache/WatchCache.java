@@ -48,6 +48,7 @@ public final class WatchCache {
   private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();
   private long revision;
   private long oldest;
+  private long floor;
 
   WatchCache(String prefix, int capacity) {
     this.prefix = prefix;
@@ -87,6 +88,7 @@ public final class WatchCache {
       }
       revision = rev;
       oldest = rev;
+      floor = rev;
       advanced.signalAll();
     } finally {
       lock.unlock();
@@ -98,6 +100,9 @@ public final class WatchCache {
     lock.lock();
     try {
       for (WatchEvent we : events) {
+        if (we.revision().value() <= floor) {
+          continue; // already in the state the cache was reset to
+        }
         CachedEvent e = toCached(we);
         if (e == null) {
           continue;

@@ -29,12 +29,14 @@ public final class WatchCaches implements AutoCloseable {
   private static final String REGISTRY = "/registry/";
 
   private final Store store;
-  private final Map<String, WatchCache> byPrefix = new LinkedHashMap<>();
+  private final int historyCapacity;
+  private volatile Map<String, WatchCache> byPrefix = new LinkedHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Watch watch;
 
   public WatchCaches(Store store, List<String> prefixes, int historyCapacity) {
     this.store = store;
+    this.historyCapacity = historyCapacity;
     for (String p : prefixes) {
       byPrefix.putIfAbsent(p, new WatchCache(p, historyCapacity));
     }
@@ -47,6 +49,34 @@ public final class WatchCaches implements AutoCloseable {
       throw new IllegalArgumentException("no watch cache for " + prefix);
     }
     return c;
+  }
+
+  /**
+   * Adds the cache of a prefix served from now on (a custom resource's), filled from the store at
+   * the current revision; returns the existing one when there is one.
+   */
+  public synchronized WatchCache add(String prefix) {
+    WatchCache existing = byPrefix.get(prefix);
+    if (existing != null) {
+      return existing;
+    }
+    WatchCache c = new WatchCache(prefix, historyCapacity);
+    Map<String, WatchCache> copy = new LinkedHashMap<>(byPrefix);
+    copy.put(prefix, c);
+    byPrefix = copy;
+    Revision rev = store.currentRevision();
+    c.reset(store.range(RangeRequest.prefix(prefix).atRevision(rev)).kvs(), rev.value());
+    return c;
+  }
+
+  /** Drops the cache of a prefix no longer served, ending its watches. */
+  public synchronized void remove(String prefix) {
+    Map<String, WatchCache> copy = new LinkedHashMap<>(byPrefix);
+    WatchCache c = copy.remove(prefix);
+    byPrefix = copy;
+    if (c != null) {
+      c.terminateAll();
+    }
   }
 
   public int watcherCount() {
