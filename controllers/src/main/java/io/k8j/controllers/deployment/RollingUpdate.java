@@ -69,7 +69,14 @@ final class RollingUpdate {
     return cleanedUp + scaledDown > 0;
   }
 
-  /** Scales old ReplicaSets down by their unavailable replicas, oldest first; updates the list. */
+  /**
+   * Scales old ReplicaSets down by their unavailable replicas, oldest first; updates the list.
+   *
+   * <p>Right after an old ReplicaSet was scaled down, its status may still count the pods it is
+   * about to delete (availableReplicas above spec.replicas). That is no unhealthy replica to remove
+   * but a status behind its spec: as upstream, such a step is refused (the sync fails and is
+   * retried once the status caught up) instead of scaling the ReplicaSet back up past maxSurge.
+   */
   private int cleanupUnhealthyReplicas(List<ReplicaSet> oldRss, Deployment d, int maxCleanup) {
     oldRss.sort(ReplicaSets.BY_CREATION);
     int total = 0;
@@ -83,7 +90,19 @@ final class RollingUpdate {
         continue;
       }
       int count = Math.min(maxCleanup - total, replicas - ReplicaSets.available(rs));
-      oldRss.set(i, sync.scaleReplicaSetAndRecordEvent(rs, replicas - count, d));
+      int newReplicas = replicas - count;
+      if (newReplicas > replicas) {
+        throw new IllegalStateException(
+            "when cleaning up unhealthy replicas, got invalid request to scale down "
+                + rs.getMetadata().getNamespace()
+                + "/"
+                + rs.getMetadata().getName()
+                + " "
+                + replicas
+                + " -> "
+                + newReplicas);
+      }
+      oldRss.set(i, sync.scaleReplicaSetAndRecordEvent(rs, newReplicas, d));
       total += count;
     }
     return total;
