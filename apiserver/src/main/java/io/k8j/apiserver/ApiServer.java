@@ -7,6 +7,7 @@ import io.k8j.apiserver.admission.DefaultTolerationSeconds;
 import io.k8j.apiserver.admission.LimitRanger;
 import io.k8j.apiserver.admission.NodeRestriction;
 import io.k8j.apiserver.admission.PodSecurity;
+import io.k8j.apiserver.admission.PriorityAdmission;
 import io.k8j.apiserver.admission.QuotaController;
 import io.k8j.apiserver.admission.ResourceQuotaAdmission;
 import io.k8j.apiserver.admission.ServiceAccountAdmission;
@@ -70,6 +71,7 @@ import io.k8j.apiserver.registry.core.PodLogs;
 import io.k8j.apiserver.registry.core.PodSubresources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
 import io.k8j.apiserver.registry.core.TokenRequests;
+import io.k8j.apiserver.registry.scheduling.PriorityClasses;
 import io.k8j.apiserver.watchcache.WatchCache;
 import io.k8j.apiserver.watchcache.WatchCaches;
 import io.k8j.store.Store;
@@ -237,6 +239,7 @@ public final class ApiServer implements AutoCloseable {
         allocator,
         options.advertiseAddress(),
         http.port());
+    PriorityClasses.ensureBuiltIns(served(PriorityClasses.GROUP, PriorityClasses.PLURAL).store());
     BootstrapPolicy.ensure(
         served.get(key("rbac.authorization.k8s.io", "v1", "clusterroles")).store(),
         served.get(key("rbac.authorization.k8s.io", "v1", "clusterrolebindings")).store());
@@ -277,6 +280,7 @@ public final class ApiServer implements AutoCloseable {
     plugins.addAll(
         List.of(
             new NodeRestriction(),
+            new PriorityAdmission(() -> served(PriorityClasses.GROUP, PriorityClasses.PLURAL)),
             new PodSecurity(ns -> namespaces.cache().get(namespaces.def().key("", ns))),
             new DefaultTolerationSeconds(),
             new EscalationCheck(authorizer, rbac),

@@ -10,6 +10,7 @@ import io.k8j.apiserver.registry.cluster.ClusterResources;
 import io.k8j.apiserver.registry.core.CoreResources;
 import io.k8j.apiserver.registry.core.ServiceAllocator;
 import io.k8j.apiserver.registry.rbac.RbacResources;
+import io.k8j.apiserver.registry.scheduling.PriorityClasses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,7 @@ public final class Resources {
     defs.addAll(BatchResources.definitions());
     defs.addAll(HorizontalPodAutoscalers.definitions());
     defs.addAll(ClusterResources.definitions());
+    defs.addAll(PriorityClasses.definitions());
     defs.addAll(RbacResources.definitions());
     defs.addAll(ReviewResources.definitions());
     defs.addAll(CertificateSigningRequests.definitions());

@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.k8j.testing.cluster.TestApiServer;
 import java.time.Duration;
 import java.util.HashSet;
@@ -170,7 +172,7 @@ class SchedulerIT {
                   p.getStatus().getConditions().stream()
                       .filter(x -> x.getType().equals("PodScheduled"))
                       .findFirst()
-                      .orElseThrow();
+                      .orElseThrow(() -> new AssertionError("no PodScheduled condition yet"));
               assertThat(c.getStatus()).isEqualTo("False");
               assertThat(c.getReason()).isEqualTo("Unschedulable");
               assertThat(c.getMessage()).isEqualTo(expected);
@@ -192,12 +194,28 @@ class SchedulerIT {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
   }
 
+  private void priorityClass(String name, int value, String preemptionPolicy) {
+    client
+        .resource(
+            new PriorityClassBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withValue(value)
+                .withPreemptionPolicy(preemptionPolicy)
+                .build())
+        .createOr(NonDeletingOperation::update);
+  }
+
   @Test
-  void higherPriorityPodPreemptsALowerOne() {
+  void aPodOfAHigherPriorityClassPreemptsALowerOne() {
+    priorityClass("low-priority", 10, "PreemptLowerPriority");
+    priorityClass("high-priority", 1000, "PreemptLowerPriority");
     create(node("only").cpu("2").build());
-    create(pod("low").cpu("1500m").priority(10).build());
+    create(pod("low").cpu("1500m").priorityClass("low-priority").build());
     assertThat(awaitBound("low")).isEqualTo("only");
-    create(pod("high").cpu("1500m").priority(1000).build());
+    Pod created = create(pod("high").cpu("1500m").priorityClass("high-priority").build());
+    assertThat(created.getSpec().getPriority()).isEqualTo(1000);
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -219,6 +237,33 @@ class SchedulerIT {
     }
     assertThat(awaitBound("high")).isEqualTo("only");
     assertThat(eventsOf("low")).anyMatch(e -> e.getReason().equals("Preempted"));
+  }
+
+  @Test
+  void aPodOfANeverPreemptingClassWaitsInsteadOfPreempting() {
+    priorityClass("low-priority", 10, "PreemptLowerPriority");
+    priorityClass("polite", 1000, "Never");
+    create(node("only").cpu("2").build());
+    create(pod("low").cpu("1500m").priorityClass("low-priority").build());
+    assertThat(awaitBound("low")).isEqualTo("only");
+    create(pod("polite").cpu("1500m").priorityClass("polite").build());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(eventsOf("polite"))
+                    .anyMatch(e -> e.getReason().equals("FailedScheduling")));
+    Pod low = client.pods().inNamespace("default").withName("low").get();
+    assertThat(low.getMetadata().getDeletionTimestamp()).isNull();
+    assertThat(
+            client
+                .pods()
+                .inNamespace("default")
+                .withName("polite")
+                .get()
+                .getSpec()
+                .getPreemptionPolicy())
+        .isEqualTo("Never");
   }
 
   @Test

@@ -180,6 +180,12 @@ public final class TestObjects {
       return this;
     }
 
+    /** A pod of this PriorityClass: the API server's Priority admission sets its priority. */
+    public PodMaker priorityClass(String name) {
+      b.editSpec().withPriorityClassName(name).endSpec();
+      return this;
+    }
+
     public PodMaker node(String n) {
       b.editSpec().withNodeName(n).endSpec();
       return this;
