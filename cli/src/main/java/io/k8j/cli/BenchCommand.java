@@ -2,6 +2,7 @@ package io.k8j.cli;
 
 import io.k8j.bench.dns.DnsBench;
 import io.k8j.bench.logs.LogsBench;
+import io.k8j.bench.pods.PodStartupBench;
 import io.k8j.bench.proxy.ProxyBench;
 import io.k8j.bench.scheduler.SchedulerBench;
 import io.k8j.bench.store.StoreBench;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Unmatched;
       BenchCommand.Dns.class,
       BenchCommand.Proxy.class,
       BenchCommand.Api.class,
-      BenchCommand.Logs.class
+      BenchCommand.Logs.class,
+      BenchCommand.Pods.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -166,6 +168,33 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       LogsBench.Settings d = LogsBench.Settings.defaults();
       new LogsBench(new LogsBench.Settings(followers, d.measure()), dir).run(System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "pods",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Pod startup latency on one node with containerd (create -> Running seen by a watch,"
+            + " image present), then how many simulated nodes and pods one JVM sustains.",
+        "Options: cri=20,100 (burst sizes; cri= for none) sim=100x3000,300x10000 (nodes x pods"
+            + " per step; sim= for none) steady=30 (seconds watched per step)"
+      })
+  static final class Pods implements Callable<Integer> {
+    @Option(
+        names = "--dir",
+        description = "Where the node keeps its data during the run (default: ${DEFAULT-VALUE}).")
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+
+    /** cri=..., sim=..., steady=..., as the bench reads them. */
+    @Unmatched List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      new PodStartupBench(
+              PodStartupBench.Settings.parse(args.toArray(String[]::new)), dir, System.out)
+          .run();
       return 0;
     }
   }

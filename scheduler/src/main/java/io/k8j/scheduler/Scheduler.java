@@ -1,14 +1,14 @@
 package io.k8j.scheduler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.k8j.client.leaderelection.ClientLeaseLock;
+import io.k8j.client.leaderelection.LeaderElectionConfig;
+import io.k8j.client.leaderelection.LeaderElector;
 import io.k8j.scheduler.config.LeaderElection;
 import io.k8j.scheduler.internal.SchedulerRuntime;
 import io.k8j.scheduler.plugins.InTreeRegistry;
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The scheduler: watches unscheduled pods whose {@code spec.schedulerName} is one of its profiles'
  * and binds each to a node chosen by the profile's plugins. Several copies may run against one API
  * server: with leader election on (the default) they compete for a Lease and only the holder
- * schedules; a copy that loses the lease stops scheduling and competes again.
+ * schedules; a copy that loses the lease stops scheduling and competes again. The election is the
+ * client module's {@link LeaderElector}, as the controller manager's, renewing through a client of
+ * its own so that busy informers never delay a renewal.
  *
  * <pre>{@code
  * Scheduler s = new Scheduler(client, SchedulerOptions.defaults());
@@ -37,8 +39,14 @@ public final class Scheduler implements AutoCloseable {
       Executors.newSingleThreadExecutor(
           r -> Thread.ofPlatform().daemon().name("scheduler-lifecycle").unstarted(r));
   private volatile SchedulerRuntime runtime;
-  private volatile CompletableFuture<?> election;
   private volatile boolean closed;
+
+  /** Counts leadership changes: a start queued for an older term must not start scheduling. */
+  private long term;
+
+  private KubernetesClient electionClient;
+  private LeaderElector elector;
+  private Thread electionThread;
 
   public Scheduler(KubernetesClient client, SchedulerOptions options) {
     this.client = client;
@@ -62,58 +70,92 @@ public final class Scheduler implements AutoCloseable {
       }
       return;
     }
-    campaign();
+    synchronized (this) {
+      electionClient = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+      electionThread =
+          Thread.ofPlatform().daemon().name("scheduler-election").start(this::campaign);
+    }
   }
 
+  /** Competes until closed: a copy that stopped leading competes again with a new elector. */
   private void campaign() {
-    if (closed) {
-      return;
-    }
     LeaderElection le = options.configuration().leaderElection();
-    LeaderElectionConfig cfg =
-        new LeaderElectionConfig(
-            new LeaseLock(le.resourceNamespace(), le.resourceName(), options.identity()),
-            le.leaseDuration(),
-            le.renewDeadline(),
-            le.retryPeriod(),
-            new LeaderCallbacks(
-                () -> lifecycle.execute(this::becomeLeader),
-                () -> lifecycle.execute(this::stopLeading),
-                leader -> log.info("scheduler leader is now {}", leader)),
-            true,
-            le.resourceName());
-    LeaderElector elector = client.leaderElector().withConfig(cfg).build();
-    election = elector.start();
-    election.whenComplete((v, e) -> lifecycle.execute(this::campaignAgain));
-  }
+    while (!closed) {
+      LeaderElector e;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        e =
+            new LeaderElector(
+                new ClientLeaseLock(electionClient, le.resourceNamespace(), le.resourceName()),
+                new LeaderElectionConfig(
+                    options.identity(), le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
+                options.clock());
+        elector = e;
+      }
+      e.run(
+          new LeaderElector.Callbacks() {
+            @Override
+            public void onStartedLeading() {
+              long t = nextTerm();
+              // Starting waits for the informers to sync: not on the elector's thread.
+              lifecycle.execute(() -> becomeLeader(t));
+            }
 
-  private void campaignAgain() {
-    if (!closed) {
-      log.info("scheduler {} left the election; competing again", options.identity());
-      campaign();
+            @Override
+            public void onStoppedLeading() {
+              nextTerm();
+              log.info("scheduler {} stopped leading", options.identity());
+              stopRuntime();
+            }
+          });
+      if (!closed) {
+        log.info("scheduler {} left the election; competing again", options.identity());
+        sleepQuietly(le.retryPeriod());
+      }
     }
   }
 
-  private void becomeLeader() {
-    if (closed) {
+  private synchronized long nextTerm() {
+    return ++term;
+  }
+
+  private synchronized boolean isTerm(long t) {
+    return term == t && !closed;
+  }
+
+  private void becomeLeader(long t) {
+    if (!isTerm(t)) {
       return;
     }
     log.info("scheduler {} became the leader", options.identity());
     try {
       startRuntime();
     } catch (Exception e) {
-      log.error("scheduler could not start scheduling", e);
+      log.error("scheduler could not start scheduling; leaving the election", e);
       stopRuntime();
-      CompletableFuture<?> el = election;
-      if (el != null) {
-        el.cancel(true);
+      LeaderElector el;
+      synchronized (this) {
+        el = elector;
       }
+      if (el != null) {
+        el.close();
+      }
+      return;
+    }
+    if (!isTerm(t)) {
+      // The lease was lost (or the scheduler closed) while the informers synced.
+      stopRuntime();
     }
   }
 
-  private void stopLeading() {
-    log.info("scheduler {} stopped leading", options.identity());
-    stopRuntime();
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private synchronized void startRuntime() throws Exception {
@@ -160,12 +202,27 @@ public final class Scheduler implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    CompletableFuture<?> el = election;
-    if (el != null) {
-      el.cancel(true);
+    LeaderElector e;
+    Thread t;
+    synchronized (this) {
+      closed = true;
+      e = elector;
+      t = electionThread;
+    }
+    if (e != null) {
+      e.close();
+    }
+    if (t != null) {
+      try {
+        t.join(Duration.ofSeconds(10));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
     }
     stopRuntime();
     lifecycle.shutdownNow();
+    if (electionClient != null) {
+      electionClient.close();
+    }
   }
 }
