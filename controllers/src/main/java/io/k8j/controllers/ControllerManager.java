@@ -8,6 +8,7 @@ import io.k8j.client.events.EventBroadcaster;
 import io.k8j.client.events.EventRecorder;
 import io.k8j.client.impl.ClientDynamicClient;
 import io.k8j.client.impl.ClientObjectWriter;
+import io.k8j.client.leaderelection.Campaign;
 import io.k8j.client.leaderelection.ClientLeaseLock;
 import io.k8j.client.leaderelection.LeaderElectionConfig;
 import io.k8j.client.leaderelection.LeaderElector;
@@ -314,8 +315,7 @@ public final class ControllerManager implements AutoCloseable {
   private final ClusterSigning signing;
   private Term term;
   private KubernetesClient electionClient;
-  private LeaderElector elector;
-  private Thread electionThread;
+  private Campaign campaign;
   private volatile boolean closed;
 
   public ControllerManager(KubernetesClient client, ControllerManagerOptions options) {
@@ -347,41 +347,31 @@ public final class ControllerManager implements AutoCloseable {
     // As upstream, the lease is renewed through a client of its own, so that informers busy with
     // large lists never delay a renewal.
     electionClient = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-    electionThread =
-        Thread.ofPlatform().daemon().name("controller-manager-election").start(this::campaign);
-  }
+    campaign =
+        new Campaign(
+            "controller-manager-election",
+            () ->
+                new LeaderElector(
+                    new ClientLeaseLock(
+                        electionClient, options.leaseNamespace(), options.leaseName()),
+                    new LeaderElectionConfig(
+                        options.identity(),
+                        options.leaseDuration(),
+                        options.renewDeadline(),
+                        options.retryPeriod()),
+                    options.clock()),
+            new LeaderElector.Callbacks() {
+              @Override
+              public void onStartedLeading() {
+                startTerm();
+              }
 
-  private void campaign() {
-    while (!closed) {
-      LeaderElector e;
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-        e =
-            new LeaderElector(
-                new ClientLeaseLock(electionClient, options.leaseNamespace(), options.leaseName()),
-                new LeaderElectionConfig(
-                    options.identity(),
-                    options.leaseDuration(),
-                    options.renewDeadline(),
-                    options.retryPeriod()),
-                options.clock());
-        elector = e;
-      }
-      e.run(
-          new LeaderElector.Callbacks() {
-            @Override
-            public void onStartedLeading() {
-              startTerm();
-            }
-
-            @Override
-            public void onStoppedLeading() {
-              stopTerm();
-            }
-          });
-    }
+              @Override
+              public void onStoppedLeading() {
+                stopTerm();
+              }
+            });
+    campaign.start();
   }
 
   /** Whether this instance runs the controllers now. */
@@ -406,22 +396,13 @@ public final class ControllerManager implements AutoCloseable {
 
   @Override
   public void close() {
-    LeaderElector e;
-    Thread t;
+    Campaign c;
     synchronized (this) {
       closed = true;
-      e = elector;
-      t = electionThread;
+      c = campaign;
     }
-    if (e != null) {
-      e.close();
-    }
-    if (t != null) {
-      try {
-        t.join(java.time.Duration.ofSeconds(10));
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-      }
+    if (c != null) {
+      c.close();
     }
     stopTerm();
     if (electionClient != null) {

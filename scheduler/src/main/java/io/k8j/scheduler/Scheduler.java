@@ -2,13 +2,13 @@ package io.k8j.scheduler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.k8j.client.leaderelection.Campaign;
 import io.k8j.client.leaderelection.ClientLeaseLock;
 import io.k8j.client.leaderelection.LeaderElectionConfig;
 import io.k8j.client.leaderelection.LeaderElector;
 import io.k8j.scheduler.config.LeaderElection;
 import io.k8j.scheduler.internal.SchedulerRuntime;
 import io.k8j.scheduler.plugins.InTreeRegistry;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -45,8 +45,7 @@ public final class Scheduler implements AutoCloseable {
   private long term;
 
   private KubernetesClient electionClient;
-  private LeaderElector elector;
-  private Thread electionThread;
+  private Campaign campaign;
 
   public Scheduler(KubernetesClient client, SchedulerOptions options) {
     this.client = client;
@@ -72,48 +71,35 @@ public final class Scheduler implements AutoCloseable {
     }
     synchronized (this) {
       electionClient = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-      electionThread =
-          Thread.ofPlatform().daemon().name("scheduler-election").start(this::campaign);
-    }
-  }
+      campaign =
+          new Campaign(
+              "scheduler-election",
+              () ->
+                  new LeaderElector(
+                      new ClientLeaseLock(
+                          electionClient, le.resourceNamespace(), le.resourceName()),
+                      new LeaderElectionConfig(
+                          options.identity(),
+                          le.leaseDuration(),
+                          le.renewDeadline(),
+                          le.retryPeriod()),
+                      options.clock()),
+              new LeaderElector.Callbacks() {
+                @Override
+                public void onStartedLeading() {
+                  long t = nextTerm();
+                  // Starting waits for the informers to sync: not on the election's thread.
+                  lifecycle.execute(() -> becomeLeader(t));
+                }
 
-  /** Competes until closed: a copy that stopped leading competes again with a new elector. */
-  private void campaign() {
-    LeaderElection le = options.configuration().leaderElection();
-    while (!closed) {
-      LeaderElector e;
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-        e =
-            new LeaderElector(
-                new ClientLeaseLock(electionClient, le.resourceNamespace(), le.resourceName()),
-                new LeaderElectionConfig(
-                    options.identity(), le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
-                options.clock());
-        elector = e;
-      }
-      e.run(
-          new LeaderElector.Callbacks() {
-            @Override
-            public void onStartedLeading() {
-              long t = nextTerm();
-              // Starting waits for the informers to sync: not on the elector's thread.
-              lifecycle.execute(() -> becomeLeader(t));
-            }
-
-            @Override
-            public void onStoppedLeading() {
-              nextTerm();
-              log.info("scheduler {} stopped leading", options.identity());
-              stopRuntime();
-            }
-          });
-      if (!closed) {
-        log.info("scheduler {} left the election; competing again", options.identity());
-        sleepQuietly(le.retryPeriod());
-      }
+                @Override
+                public void onStoppedLeading() {
+                  nextTerm();
+                  log.info("scheduler {} stopped leading", options.identity());
+                  stopRuntime();
+                }
+              });
+      campaign.start();
     }
   }
 
@@ -133,28 +119,20 @@ public final class Scheduler implements AutoCloseable {
     try {
       startRuntime();
     } catch (Exception e) {
-      log.error("scheduler could not start scheduling; leaving the election", e);
+      log.error("scheduler could not start scheduling; competing again", e);
       stopRuntime();
-      LeaderElector el;
+      Campaign c;
       synchronized (this) {
-        el = elector;
+        c = campaign;
       }
-      if (el != null) {
-        el.close();
+      if (c != null) {
+        c.restart();
       }
       return;
     }
     if (!isTerm(t)) {
       // The lease was lost (or the scheduler closed) while the informers synced.
       stopRuntime();
-    }
-  }
-
-  private static void sleepQuietly(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -202,22 +180,13 @@ public final class Scheduler implements AutoCloseable {
 
   @Override
   public void close() {
-    LeaderElector e;
-    Thread t;
+    Campaign c;
     synchronized (this) {
       closed = true;
-      e = elector;
-      t = electionThread;
+      c = campaign;
     }
-    if (e != null) {
-      e.close();
-    }
-    if (t != null) {
-      try {
-        t.join(Duration.ofSeconds(10));
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-      }
+    if (c != null) {
+      c.close();
     }
     stopRuntime();
     lifecycle.shutdownNow();
