@@ -10,6 +10,7 @@ import java.time.Instant;
 public final class FakeClock implements Clock {
   private Instant now;
   private long nanos;
+  private final java.util.List<Long> wakeUps = new java.util.ArrayList<>();
 
   public FakeClock() {
     this(Instant.parse("2026-01-01T00:00:00Z"));
@@ -41,9 +42,27 @@ public final class FakeClock implements Clock {
 
   @Override
   public synchronized void sleep(Duration d) throws InterruptedException {
-    long until = nanos + d.toNanos();
-    while (nanos < until) {
-      wait();
+    Long until = nanos + d.toNanos();
+    wakeUps.add(until);
+    try {
+      while (nanos < until) {
+        wait();
+      }
+    } finally {
+      wakeUps.remove(until);
     }
+  }
+
+  /**
+   * Whether a thread sleeps on this clock for a time not reached yet: a test that advances the
+   * clock step by step waits for this, so that a slow thread sees every step.
+   */
+  public synchronized boolean hasSleepers() {
+    for (long until : wakeUps) {
+      if (until > nanos) {
+        return true;
+      }
+    }
+    return false;
   }
 }
