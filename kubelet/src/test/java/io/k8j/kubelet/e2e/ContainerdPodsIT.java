@@ -7,12 +7,10 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.k8j.kubelet.RuntimeKind;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The issue's end-to-end list on real containerd, driven with the real kubectl. */
@@ -151,9 +149,6 @@ class ContainerdPodsIT {
   }
 
   @Test
-  @Disabled(
-      "timing-bound: in a full CI run the back-off gap grew by 5 s where the test wants more than"
-          + " 6; to be made clock-independent next session, see the issue note")
   void aFailingLivenessProbeRestartsTheContainerWithGrowingBackOff() {
     node.kubectl.apply(
         """
@@ -172,10 +167,12 @@ class ContainerdPodsIT {
               periodSeconds: 1
               failureThreshold: 1
         """);
-    List<Instant> starts = new ArrayList<>();
-    boolean[] sawCrashLoop = {false};
+    // The kubelet says how long it backs off in the waiting message ("back-off 4s restarting
+    // failed container=..."): the delays it chose are read there, not from wall-clock gaps that a
+    // loaded machine stretches.
+    List<Long> backOffs = new ArrayList<>();
     await()
-        .atMost(Duration.ofSeconds(120))
+        .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
@@ -186,27 +183,26 @@ class ContainerdPodsIT {
                 return false;
               }
               var cs = p.getStatus().getContainerStatuses().get(0);
-              if (cs.getState().getWaiting() != null
-                  && "CrashLoopBackOff".equals(cs.getState().getWaiting().getReason())) {
-                sawCrashLoop[0] = true;
+              var waiting = cs.getState().getWaiting();
+              if (waiting != null && "CrashLoopBackOff".equals(waiting.getReason())) {
                 assertThat(cs.getLastState().getTerminated()).isNotNull();
-              }
-              if (cs.getState().getRunning() != null) {
-                Instant s = Instant.parse(cs.getState().getRunning().getStartedAt());
-                if (starts.isEmpty() || !starts.get(starts.size() - 1).equals(s)) {
-                  starts.add(s);
+                var m =
+                    java.util.regex.Pattern.compile(
+                            "^back-off (\\d+)s restarting failed container=app")
+                        .matcher(waiting.getMessage());
+                assertThat(m.find()).as(waiting.getMessage()).isTrue();
+                long seconds = Long.parseLong(m.group(1));
+                if (backOffs.isEmpty() || backOffs.get(backOffs.size() - 1) != seconds) {
+                  backOffs.add(seconds);
                 }
               }
-              return sawCrashLoop[0] && cs.getRestartCount() >= 5 && starts.size() >= 5;
+              return cs.getRestartCount() >= 3 && backOffs.size() >= 2;
             });
-    assertThat(sawCrashLoop[0]).isTrue();
-    List<Long> gaps = new ArrayList<>();
-    for (int i = 1; i < starts.size(); i++) {
-      gaps.add(Duration.between(starts.get(i - 1), starts.get(i)).toSeconds());
+    // 2 s doubling (the fixture's first delay), never shrinking while the container keeps failing
+    assertThat(backOffs.get(0)).isGreaterThanOrEqualTo(2);
+    for (int i = 1; i < backOffs.size(); i++) {
+      assertThat(backOffs.get(i)).as("back-offs %s", backOffs).isGreaterThan(backOffs.get(i - 1));
     }
-    // each instance lives about 4 s (1 s healthy, the probe, 2 s to stop); the back-off (2 s
-    // doubling, counted from the previous instance's exit as upstream does) soon exceeds that
-    assertThat(gaps.get(gaps.size() - 1)).isGreaterThan(gaps.get(0) + 2);
     // the logs of the current and the previous instance are kept, older ones go with their
     // containers
     await()
@@ -427,9 +423,6 @@ class ContainerdPodsIT {
 
   /** The image's registry is a closed loopback port: the pull fails at once, without DNS. */
   @Test
-  @Disabled(
-      "passes alone, but in two full CI runs the pod never reached ErrImagePull within 60 s (the"
-          + " pod worker stopped syncing); to be found next session, see the issue note")
   void aMissingImageFailsToPullAndBacksOff() {
     node.kubectl.apply(
         """
@@ -443,20 +436,32 @@ class ContainerdPodsIT {
             image: 127.0.0.1:1/k8j/nothing:1.0
         """);
     List<String> reasons = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              String r =
-                  node.kubectl.jsonpath(
-                      "noimage", "{.status.containerStatuses[0].state.waiting.reason}");
-              if (!r.isEmpty()
-                  && (reasons.isEmpty() || !reasons.get(reasons.size() - 1).equals(r))) {
-                reasons.add(r);
-              }
-              return reasons.contains("ErrImagePull") && reasons.contains("ImagePullBackOff");
-            });
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                String r =
+                    node.kubectl.jsonpath(
+                        "noimage", "{.status.containerStatuses[0].state.waiting.reason}");
+                if (!r.isEmpty()
+                    && (reasons.isEmpty() || !reasons.get(reasons.size() - 1).equals(r))) {
+                  reasons.add(r);
+                }
+                return reasons.contains("ErrImagePull") && reasons.contains("ImagePullBackOff");
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // A CI run once saw this pod's worker stop: say where every thread is (virtual ones too).
+      throw new AssertionError(
+          "waiting reasons seen: "
+              + reasons
+              + "; events: "
+              + events("noimage").stream().map(Event::getMessage).toList()
+              + "; threads dumped to "
+              + ThreadDumps.dump("missing-image"),
+          e);
+    }
     assertThat(node.kubectl.jsonpath("noimage", "{.status.phase}")).isEqualTo("Pending");
     assertThat(events("noimage"))
         .anySatisfy(

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -162,6 +165,57 @@ public final class Containerd implements AutoCloseable {
     } catch (IOException e) {
       log.warn("could not remove {}: {}", pidFile, e.getMessage());
     }
+    unmountSandboxShm();
+  }
+
+  /**
+   * Detaches the {@code /dev/shm} tmpfs containerd mounted for each pod sandbox under its state
+   * directory, which would otherwise outlive containerd and make the data directory impossible to
+   * remove. The detach is lazy: containers still running keep their own view of the mount, only the
+   * host's path goes.
+   */
+  void unmountSandboxShm() {
+    String prefix = config.state().toAbsolutePath() + "/io.containerd.grpc.v1.cri/sandboxes/";
+    for (String mountPoint : mountPointsUnder(prefix)) {
+      if (!mountPoint.endsWith("/shm")) {
+        continue;
+      }
+      try {
+        Process p =
+            new ProcessBuilder("umount", "-l", mountPoint).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          log.info("unmounted sandbox shm {}", mountPoint);
+        } else {
+          log.warn("could not unmount {}: {}", mountPoint, output.strip());
+        }
+      } catch (IOException e) {
+        log.warn("could not unmount {}: {}", mountPoint, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The mount points of this mount namespace under {@code prefix}, deepest first. */
+  static List<String> mountPointsUnder(String prefix) {
+    List<String> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] f = line.split(" ");
+        if (f.length > 4) {
+          String mountPoint = f[4].replace("\\040", " ");
+          if (mountPoint.startsWith(prefix)) {
+            out.add(mountPoint);
+          }
+        }
+      }
+    } catch (IOException e) {
+      log.warn("could not read the mount table: {}", e.getMessage());
+    }
+    out.sort(Comparator.comparingInt(String::length).reversed());
+    return out;
   }
 
   private boolean await(Duration d) {
