@@ -214,7 +214,9 @@ public final class PodWorkers implements AutoCloseable {
         syncer.syncTerminatedPod(p, gone);
         failures = 0;
         return gone;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+        // Whatever one sync throws, the worker lives on (as upstream's pod workers recover from a
+        // panic): a worker that died would leave its pod unsynced for good.
         failures++;
         Duration retry = Duration.ofMillis(Math.min(10_000, 250L << Math.min(failures, 6)));
         log.warn(
@@ -223,7 +225,11 @@ public final class PodWorkers implements AutoCloseable {
             state,
             retry.toMillis(),
             e.toString());
-        log.debug("sync failure", e);
+        if (e instanceof RuntimeException) {
+          log.debug("sync failure", e);
+        } else {
+          log.error("sync failure", e);
+        }
         scheduleAt(clock.now().plus(retry));
         return false;
       }

@@ -16,12 +16,16 @@ import org.junit.jupiter.api.Test;
 class PodWorkersTest {
   final List<String> calls = new CopyOnWriteArrayList<>();
   final AtomicBoolean finish = new AtomicBoolean();
+  final AtomicBoolean breakOnce = new AtomicBoolean();
 
   final PodSyncHandler handler =
       new PodSyncHandler() {
         @Override
         public PodSyncer.Outcome syncPod(Pod pod, WaitingReasons reasons) {
           calls.add("sync");
+          if (breakOnce.getAndSet(false)) {
+            throw new NoClassDefFoundError("a class that failed to load");
+          }
           return new PodSyncer.Outcome(finish.get(), null);
         }
 
@@ -77,6 +81,17 @@ class PodWorkersTest {
       w.sync("u1");
       assertThat(w.has("u1")).isTrue();
       assertThat(calls.stream().filter("sync"::equals).count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aWorkerWhoseSyncThrowsAnErrorLivesOnAndSyncsAgain() {
+    breakOnce.set(true);
+    try (PodWorkers w = new PodWorkers(handler, Clock.SYSTEM, Duration.ofMinutes(1))) {
+      w.update(pod());
+      await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= 2);
+      assertThat(w.has("u1")).isTrue();
+      assertThat(w.state("u1")).isEqualTo(PodWorkers.State.SYNCING);
     }
   }
 }

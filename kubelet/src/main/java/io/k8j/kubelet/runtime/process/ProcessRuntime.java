@@ -21,14 +21,13 @@ import io.k8j.cri.v1.PodSandboxNetworkStatus;
 import io.k8j.cri.v1.PodSandboxState;
 import io.k8j.cri.v1.PodSandboxStatus;
 import io.k8j.cri.v1.PodSandboxStatusResponse;
-import io.k8j.cri.v1.RuntimeCondition;
-import io.k8j.cri.v1.RuntimeStatus;
 import io.k8j.cri.v1.StatusResponse;
 import io.k8j.cri.v1.VersionResponse;
 import io.k8j.kubelet.images.ImageArchive;
 import io.k8j.kubelet.images.ImageNames;
 import io.k8j.kubelet.network.CniNetworkConfig;
 import io.k8j.kubelet.runtime.ContainerRuntime;
+import io.k8j.kubelet.runtime.InProcessRuntimes;
 import io.k8j.kubelet.runtime.RuntimeCallException;
 import io.k8j.kubelet.util.Json;
 import java.io.IOException;
@@ -37,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,12 +63,12 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final CniPlugin cni;
   private final CniNetworkConfig net;
   private final Clock clock;
+  private final InProcessRuntimes.Timestamps timestamps;
   private final String hostIp;
   private final boolean root;
   private final boolean cgroups;
   private final Map<String, ProcessSandbox> sandboxes = new ConcurrentHashMap<>();
   private final Map<String, ProcessContainer> containers = new ConcurrentHashMap<>();
-  private long lastNanos;
 
   /**
    * @param net the node's network; null runs every pod in the node's network namespace
@@ -81,6 +79,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     this.net = root ? net : null;
     this.cni = this.net == null ? null : new CniPlugin(this.net);
     this.clock = clock;
+    this.timestamps = new InProcessRuntimes.Timestamps(clock);
     this.hostIp = hostIp;
     this.cgroups = root && Cgroups.available();
     try {
@@ -107,33 +106,18 @@ public final class ProcessRuntime implements ContainerRuntime {
     return "process";
   }
 
-  synchronized long now() {
-    Instant t = clock.now();
-    long n = t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    lastNanos = Math.max(lastNanos + 1, n);
-    return lastNanos;
+  long now() {
+    return timestamps.next();
   }
 
   @Override
   public VersionResponse version() {
-    return VersionResponse.newBuilder()
-        .setVersion("0.1.0")
-        .setRuntimeName("process")
-        .setRuntimeVersion("0.1.0")
-        .setRuntimeApiVersion("v1")
-        .build();
+    return InProcessRuntimes.version("process");
   }
 
   @Override
   public StatusResponse status() {
-    return StatusResponse.newBuilder()
-        .setStatus(
-            RuntimeStatus.newBuilder()
-                .addConditions(
-                    RuntimeCondition.newBuilder().setType("RuntimeReady").setStatus(true))
-                .addConditions(
-                    RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(true)))
-        .build();
+    return InProcessRuntimes.ready();
   }
 
   // ---- sandboxes

@@ -19,17 +19,15 @@ import io.k8j.cri.v1.PodSandboxNetworkStatus;
 import io.k8j.cri.v1.PodSandboxState;
 import io.k8j.cri.v1.PodSandboxStatus;
 import io.k8j.cri.v1.PodSandboxStatusResponse;
-import io.k8j.cri.v1.RuntimeCondition;
-import io.k8j.cri.v1.RuntimeStatus;
 import io.k8j.cri.v1.StatusResponse;
 import io.k8j.cri.v1.VersionResponse;
 import io.k8j.kubelet.images.ImageArchive;
 import io.k8j.kubelet.images.ImageNames;
 import io.k8j.kubelet.runtime.ContainerRuntime;
+import io.k8j.kubelet.runtime.InProcessRuntimes;
 import io.k8j.kubelet.runtime.RuntimeCallException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -58,17 +56,16 @@ public final class SimulatedRuntime implements ContainerRuntime {
       long finishedAt,
       int exitCode) {}
 
-  private final Clock clock;
+  private final InProcessRuntimes.Timestamps timestamps;
   private final Map<String, SandboxRec> sandboxes = new LinkedHashMap<>();
   private final Map<String, ContainerRec> containers = new LinkedHashMap<>();
   private final Deque<String> freeIps = new ArrayDeque<>();
-  private long lastNanos;
 
   /**
    * @param podCidr an IPv4 range, e.g. {@code 10.42.3.0/24}; pods get its addresses from .2 on
    */
   public SimulatedRuntime(Clock clock, String podCidr) {
-    this.clock = clock;
+    this.timestamps = new InProcessRuntimes.Timestamps(clock);
     String[] p = podCidr.split("/");
     int prefix = Integer.parseInt(p[1]);
     String[] o = p[0].split("\\.");
@@ -95,33 +92,18 @@ public final class SimulatedRuntime implements ContainerRuntime {
     return true;
   }
 
-  private synchronized long now() {
-    Instant t = clock.now();
-    long n = t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    lastNanos = Math.max(lastNanos + 1, n);
-    return lastNanos;
+  private long now() {
+    return timestamps.next();
   }
 
   @Override
   public VersionResponse version() {
-    return VersionResponse.newBuilder()
-        .setVersion("0.1.0")
-        .setRuntimeName("simulated")
-        .setRuntimeVersion("0.1.0")
-        .setRuntimeApiVersion("v1")
-        .build();
+    return InProcessRuntimes.version("simulated");
   }
 
   @Override
   public StatusResponse status() {
-    return StatusResponse.newBuilder()
-        .setStatus(
-            RuntimeStatus.newBuilder()
-                .addConditions(
-                    RuntimeCondition.newBuilder().setType("RuntimeReady").setStatus(true))
-                .addConditions(
-                    RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(true)))
-        .build();
+    return InProcessRuntimes.ready();
   }
 
   @Override
