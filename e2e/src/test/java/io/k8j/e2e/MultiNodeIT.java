@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A cluster of three machines on one: {@code k8j server} and two more nodes, each in a network
- * namespace of its own on a bridge the test makes, each with its own containerd; driven with the
- * real kubectl. A Deployment spread over the three nodes is reached through its ClusterIP from a
- * pod on every node, through its NodePort on every node's address, and by name through the cluster
- * DNS; its endpoints follow it as it scales and as pods die or are not ready; a headless Service
- * resolves to every ready pod; a node cut off the network goes NotReady and its pods come back on
- * the others.
+ * A cluster of three machines on one: {@code k8j server} and two {@code k8j agent}s, each in a
+ * network namespace of its own on a bridge the test makes, each with its own containerd; driven
+ * with the real kubectl. A Deployment spread over the three nodes is reached through its ClusterIP
+ * from a pod on every node, through its NodePort on every node's address, and by name through the
+ * cluster DNS; its endpoints follow it as it scales and as pods die or are not ready; a headless
+ * Service resolves to every ready pod; a node cut off the network goes NotReady and its pods come
+ * back on the others.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiNodeIT {
@@ -280,6 +280,17 @@ class MultiNodeIT {
     } finally {
       cut.link(true);
     }
+  }
+
+  @Test
+  @Order(7)
+  void aWrongJoinTokenIsRefused() throws Exception {
+    String good = cluster.token();
+    String wrong = good.substring(0, good.indexOf("::") + 2) + "abcdef.0123456789abcdef";
+    Kubectl.Result r = cluster.joinWith(wrong);
+    assertThat(r.exitCode()).as(r.all()).isNotZero().isNotEqualTo(-1);
+    assertThat(r.all()).contains("refused the join token");
+    assertThat(readyNodes()).doesNotContain("rejected-" + cluster.id);
   }
 
   // ---- helpers

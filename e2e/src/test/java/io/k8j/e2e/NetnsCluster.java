@@ -65,6 +65,7 @@ final class NetnsCluster implements AutoCloseable {
   final Path root;
   final List<Node> nodes = new ArrayList<>();
   private final Path repo;
+  private String token;
 
   private NetnsCluster(int nodeCount) throws IOException {
     this.subnet = "10.98." + (1 + new SecureRandom().nextInt(250));
@@ -162,23 +163,73 @@ final class NetnsCluster implements AutoCloseable {
     await(s, this::readyz, "/readyz");
   }
 
-  /** A node that joins the server: {@link TestAgent} until {@code k8j agent} exists. */
+  /** A node that joins the server: {@code k8j agent} with a token from {@code k8j token create}. */
   private void startAgent(Node n) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    n.process =
-        launch(
-            n,
-            List.of(
-                java,
-                "-Xmx384m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TestAgent.class.getName(),
-                kubeconfig().toString(),
-                n.name,
-                n.ip,
-                n.dataDir.toString()));
+    if (token == null) {
+      token = k8j("token", "create", "--kubeconfig", kubeconfig().toString()).strip();
+      String[] lines = token.split("\n");
+      token = lines[lines.length - 1].strip();
+    }
+    n.process = launch(n, agentCommand(n.dataDir, n.name, n.ip, token));
+  }
+
+  private List<String> agentCommand(Path dataDir, String name, String ip, String joinToken) {
+    return List.of(
+        repo.resolve("k8j").toString(),
+        "agent",
+        "--server",
+        "https://" + server().ip + ":6443",
+        "--token",
+        joinToken,
+        "--data-dir",
+        dataDir.toString(),
+        "--node-name",
+        name,
+        "--node-ip",
+        ip);
+  }
+
+  /** The join token the agents used. */
+  String token() {
+    return token;
+  }
+
+  /**
+   * Runs {@code k8j agent} with {@code joinToken} in node 1's namespace under a fresh name and data
+   * directory, and returns its exit code and output once it ends (at most 3 minutes).
+   */
+  Kubectl.Result joinWith(String joinToken) throws Exception {
+    Path dir = root.resolve("rejected");
+    Path out = root.resolve("rejected.log");
+    ProcessBuilder b =
+        new ProcessBuilder(
+                inNetns(
+                    nodes.get(1), agentCommand(dir, "rejected-" + id, nodes.get(1).ip, joinToken)))
+            .directory(repo.toFile());
+    b.environment().put("K8J_NO_BUILD", "1");
+    b.environment().put("K8J_SKIP_DEPS", "1");
+    b.redirectErrorStream(true).redirectOutput(out.toFile());
+    Process p = b.start();
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      return new Kubectl.Result(-1, Files.readString(out), "(still running after 3 minutes)");
+    }
+    return new Kubectl.Result(p.exitValue(), Files.readString(out), "");
+  }
+
+  /** Runs {@code ./k8j ARGS} on the host; its standard output. */
+  private String k8j(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(repo.resolve("k8j").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(cmd).directory(repo.toFile());
+    b.environment().put("K8J_NO_BUILD", "1");
+    b.environment().put("K8J_SKIP_DEPS", "1");
+    Process p = b.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException("./k8j " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
   }
 
   private boolean readyz() throws Exception {
