@@ -14,6 +14,9 @@ final class GoDuration implements ITypeConverter<Duration> {
 
   @Override
   public Duration convert(String value) {
+    if (value.equals("0")) {
+      return Duration.ZERO;
+    }
     Matcher m = PART.matcher(value);
     Duration d = Duration.ZERO;
     int end = 0;

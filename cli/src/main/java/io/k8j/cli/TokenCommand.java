@@ -23,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -111,9 +109,9 @@ final class TokenCommand implements Runnable {
     @Option(
         names = "--ttl",
         paramLabel = "DURATION",
-        description =
-            "How long the token works, e.g. 30m, 24h; 0 never expires (default: ${DEFAULT-VALUE}).")
-    String ttl = "24h";
+        converter = GoDuration.class,
+        description = "How long the token works, e.g. 30m, 24h; 0 never expires (default: 24h).")
+    Duration ttl = Duration.ofHours(24);
 
     @Option(
         names = "--description",
@@ -126,7 +124,7 @@ final class TokenCommand implements Runnable {
       return server.run(
           "create",
           client -> {
-            Duration life = parseDuration(ttl);
+            Duration life = ttl;
             BootstrapToken token = BootstrapToken.generate();
             Map<String, String> data = new LinkedHashMap<>();
             data.put("token-id", token.id());
@@ -251,34 +249,6 @@ final class TokenCommand implements Runnable {
             : Files.readAllBytes(Path.of(config.getCaCertFile()));
     return (X509Certificate)
         CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
-  }
-
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(h|m|s)");
-
-  /** Go-style durations as the TTL flag takes them: {@code 24h}, {@code 1h30m}, {@code 0}. */
-  static Duration parseDuration(String s) {
-    if (s.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = DURATION.matcher(s);
-    Duration d = Duration.ZERO;
-    int end = 0;
-    while (m.find() && m.start() == end) {
-      long n = Long.parseLong(m.group(1));
-      d =
-          d.plus(
-              switch (m.group(2)) {
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofSeconds(n);
-              });
-      end = m.end();
-    }
-    if (end == 0 || end != s.length()) {
-      throw new IllegalArgumentException(
-          "invalid duration \"" + s + "\" (use e.g. 30m, 24h, 1h30m)");
-    }
-    return d;
   }
 
   private static String human(long secs) {

@@ -30,10 +30,10 @@ class JoinTokenTest {
 
   @Test
   void ttlsAreGoDurations() {
-    assertThat(TokenCommand.parseDuration("24h")).isEqualTo(Duration.ofHours(24));
-    assertThat(TokenCommand.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(TokenCommand.parseDuration("0")).isEqualTo(Duration.ZERO);
-    assertThatThrownBy(() -> TokenCommand.parseDuration("soon"))
-        .hasMessageContaining("invalid duration");
+    GoDuration d = new GoDuration();
+    assertThat(d.convert("24h")).isEqualTo(Duration.ofHours(24));
+    assertThat(d.convert("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(d.convert("0")).isEqualTo(Duration.ZERO);
+    assertThatThrownBy(() -> d.convert("soon")).hasMessageContaining("is not a duration");
   }
 }

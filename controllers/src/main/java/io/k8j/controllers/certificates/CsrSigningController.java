@@ -1,7 +1,6 @@
 package io.k8j.controllers.certificates;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.Controller;
 import io.k8j.client.DeepCopy;
 import io.k8j.client.Informer;
@@ -51,21 +50,7 @@ public final class CsrSigningController implements AutoCloseable {
     this.queue = WorkQueue.forController(clock);
     this.controller =
         new Controller("csrsigning", queue, this::sync, List.<Informer<?>>of(informer));
-    informer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(CertificateSigningRequest csr) {
-            queue.add(csr.getMetadata().getName());
-          }
-
-          @Override
-          public void onUpdate(CertificateSigningRequest old, CertificateSigningRequest cur) {
-            queue.add(cur.getMetadata().getName());
-          }
-
-          @Override
-          public void onDelete(CertificateSigningRequest csr, boolean unknown) {}
-        });
+    informer.addEventHandler(CsrConditions.enqueueing(queue));
   }
 
   public void start(int workers) {
