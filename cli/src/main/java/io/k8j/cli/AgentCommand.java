@@ -63,6 +63,8 @@ final class AgentCommand implements Callable<Integer> {
 
   @Mixin NodeFlags node = new NodeFlags();
 
+  @Mixin ConfigFile.Option configFile = new ConfigFile.Option();
+
   static boolean isRunning() {
     return running;
   }

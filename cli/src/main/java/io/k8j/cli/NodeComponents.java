@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeComponents implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeComponents.class);
+  private volatile boolean closed;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Function<Identity, String> kubeconfigs;
 
@@ -77,6 +78,7 @@ final class NodeComponents implements AutoCloseable {
     }
     Kubelet k = add(new Kubelet(client(node), kubelet.build()));
     k.start();
+    announceWhenReady(client(node), flags.nodeName);
     if (!flags.disableKubeProxy) {
       List<String> addresses = flags.nodeIp == null ? List.of() : List.of(flags.nodeIp);
       ServiceProxy proxy =
@@ -100,6 +102,43 @@ final class NodeComponents implements AutoCloseable {
     }
   }
 
+  /** Says, once, when the API server first shows this node Ready (registration, runtime, CNI). */
+  private void announceWhenReady(KubernetesClient client, String nodeName) {
+    Thread.ofVirtual()
+        .name("node-ready-" + nodeName)
+        .start(
+            () -> {
+              while (!closed) {
+                try {
+                  var n = client.nodes().withName(nodeName).get();
+                  boolean ready =
+                      n != null
+                          && n.getStatus() != null
+                          && n.getStatus().getConditions().stream()
+                              .anyMatch(
+                                  c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+                  if (ready) {
+                    LOG.info("node {} is Ready", nodeName);
+                    System.out.printf(
+                        "k8j: node %s is Ready; see it with: kubectl get nodes -o wide%n",
+                        nodeName);
+                    return;
+                  }
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  // the API server may be starting or going away: ask again
+                  try {
+                    Thread.sleep(1000);
+                  } catch (InterruptedException ie) {
+                    return;
+                  }
+                }
+              }
+            });
+  }
+
   /** A client of the API server with the credential {@code identity} has on this node. */
   private KubernetesClient client(Identity identity) {
     Config config = Config.fromKubeconfig(kubeconfigs.apply(identity));
@@ -113,6 +152,7 @@ final class NodeComponents implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     while (!started.isEmpty()) {
       AutoCloseable c = started.pop();
       try {
