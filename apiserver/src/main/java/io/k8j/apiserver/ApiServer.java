@@ -41,6 +41,7 @@ import io.k8j.apiserver.http.FieldManagement;
 import io.k8j.apiserver.http.FieldValidator;
 import io.k8j.apiserver.http.HttpsServer;
 import io.k8j.apiserver.http.MainSubresources;
+import io.k8j.apiserver.http.PodStreamProxy;
 import io.k8j.apiserver.http.RequestInfo;
 import io.k8j.apiserver.http.ResourceHandler;
 import io.k8j.apiserver.http.Responses;
@@ -179,6 +180,9 @@ public final class ApiServer implements AutoCloseable {
     namespaces.use(served.get(key("", "v1", "namespaces")));
     Bootstrap.restoreAllocator(served.get(key("", "v1", "services")), allocator);
 
+    RbacAuthorizer rbac = new RbacAuthorizer(rbacObjects());
+    Authorizer authorizer = Authorizer.union(nodeAuthorizer(), rbac);
+    admission.use(admissionPlugins(authorizer, rbac));
     ModelSchemas schemas = new ModelSchemas();
     FieldValidator validator = new FieldValidator(schemas);
     kubelets = new KubeletClient(pki, this::node);
@@ -187,13 +191,10 @@ public final class ApiServer implements AutoCloseable {
         new ResourceHandler(
             info -> served.get(key(info.group(), info.version(), info.resource())),
             new WatchStreamer(),
-            subresources(validator, fields),
+            subresources(validator, fields, authorizer),
             validator,
             fields);
     ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
-    RbacAuthorizer rbac = new RbacAuthorizer(rbacObjects());
-    Authorizer authorizer = Authorizer.union(nodeAuthorizer(), rbac);
-    admission.use(admissionPlugins(authorizer, rbac));
     OpenApiV3 openApi = new OpenApiV3(registry, new ComponentSchemas(schemas, ModelDocs.load()));
     ApiHandler handler =
         new ApiHandler(
@@ -334,7 +335,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private Map<String, SubresourceHandler> subresources(
-      FieldValidator validator, FieldManagement fields) {
+      FieldValidator validator, FieldManagement fields, Authorizer authorizer) {
     Map<String, SubresourceHandler> subs = subresources;
     MainSubresources main = new MainSubresources(validator, fields);
     mainSubresources = main;
@@ -408,6 +409,10 @@ public final class ApiServer implements AutoCloseable {
           }
           logs.serve(ex, r.store(), ns, name);
         });
+    PodStreamProxy streams = new PodStreamProxy(kubelets, authorizer);
+    for (String s : List.of("exec", "attach", "portforward")) {
+      subs.put("pods/" + s, streams::handle);
+    }
     return subs;
   }
 

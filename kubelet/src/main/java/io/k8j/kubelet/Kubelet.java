@@ -251,6 +251,7 @@ public final class Kubelet implements AutoCloseable {
       if (options.readOnlyPort() != 0) {
         server.serveReadOnly(options.bindAddress(), Math.max(0, options.readOnlyPort()));
       }
+      server.serveStreaming(runtime);
       server.start();
       port = server.port();
       if (options.readOnlyPort() != 0) {

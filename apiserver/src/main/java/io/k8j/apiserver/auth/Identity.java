@@ -9,6 +9,7 @@ import java.util.List;
 public record Identity(String user, List<String> groups) {
   public static final Identity ADMIN = new Identity("kubernetes-admin", List.of("system:masters"));
   public static final Identity SCHEDULER = new Identity("system:kube-scheduler", List.of());
+
   public static final Identity CONTROLLER_MANAGER =
       new Identity("system:kube-controller-manager", List.of());
   public static final Identity KUBE_PROXY = new Identity("system:kube-proxy", List.of());

@@ -125,6 +125,25 @@ public final class HttpExchange {
     return false;
   }
 
+  /**
+   * Answers 101 with {@code headers} and hands the connection to {@code protocol}; false when the
+   * request was answered already (it timed out) or is not HTTP/1.1.
+   */
+  public boolean switchProtocols(
+      java.util.Map<String, String> headers,
+      java.util.function.Consumer<io.k8j.streaming.upgrade.Duplex> protocol) {
+    if (request.getConnectionMetaData().getHttpVersion()
+            != org.eclipse.jetty.http.HttpVersion.HTTP_1_1
+        || !claimed.compareAndSet(false, true)) {
+      return false;
+    }
+    status = 101;
+    committed = true;
+    io.k8j.streaming.upgrade.Upgrades.switchProtocols(
+        request, response, callback, headers, protocol);
+    return true;
+  }
+
   /** Keeps a long-running response (a watch) open through idle periods; it has its own deadline. */
   public void ignoreIdleTimeouts() {
     request.addIdleTimeoutListener(t -> false);

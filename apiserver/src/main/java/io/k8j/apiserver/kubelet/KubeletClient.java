@@ -35,6 +35,7 @@ public final class KubeletClient {
   private static final List<String> ADDRESS_TYPES = List.of("InternalIP", "ExternalIP", "Hostname");
 
   private final HttpClient http;
+  private final SSLContext tls;
   private final Function<String, ObjectNode> nodes;
 
   /**
@@ -42,12 +43,13 @@ public final class KubeletClient {
    */
   public KubeletClient(ClusterPki pki, Function<String, ObjectNode> nodes) {
     this.nodes = nodes;
+    this.tls = sslContext(pki);
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-            .sslContext(sslContext(pki))
+            .sslContext(tls)
             .build();
   }
 
@@ -66,6 +68,11 @@ public final class KubeletClient {
     } catch (Exception e) {
       throw new IllegalStateException("could not set up TLS to the kubelets", e);
     }
+  }
+
+  /** TLS with the kubelet-client certificate, for connections the caller drives itself. */
+  public SSLContext tls() {
+    return tls;
   }
 
   /** The base URL of a node's kubelet API. */

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.k8j.kubelet.node.MachineInfo;
+import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.util.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ public final class KubeletServer implements AutoCloseable {
   private final SslContextFactory.Server ssl;
   private volatile boolean authenticate;
   private ServerConnector readOnly;
+  private final Supplier<List<Pod>> pods;
 
   public KubeletServer(
       String nodeName,
@@ -66,6 +68,7 @@ public final class KubeletServer implements AutoCloseable {
     threads.setVirtualThreadsExecutor(
         java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server = new Server(threads);
+    this.pods = pods;
     ssl = new SslContextFactory.Server();
     ssl.setKeyStore(SelfSignedCertificate.create(nodeName, nodeIp));
     ssl.setKeyStorePassword(new String(SelfSignedCertificate.PASSWORD));
@@ -217,6 +220,17 @@ public final class KubeletServer implements AutoCloseable {
     r.setStatus(status);
     r.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
     r.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), cb);
+  }
+
+  /**
+   * Serves {@code /exec}, {@code /attach} and {@code /portForward} through {@code runtime}; call
+   * before {@link #start()}.
+   */
+  public void serveStreaming(ContainerRuntime runtime) {
+    StreamingHandler streaming = new StreamingHandler(pods, runtime);
+    for (String prefix : List.of("/exec/", "/attach/", "/portForward/")) {
+      route(prefix, streaming::handle);
+    }
   }
 
   public void start() throws Exception {

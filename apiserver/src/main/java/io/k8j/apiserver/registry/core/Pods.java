@@ -27,6 +27,13 @@ public final class Pods implements Strategy {
         .subresource(new Subresource("binding", null, null, "Binding", List.of("create")))
         .subresource(new Subresource("log", null, null, "Pod", List.of("get")))
         .subresource(new Subresource("eviction", "policy", "v1", "Eviction", List.of("create")))
+        .subresource(
+            new Subresource("exec", null, null, "PodExecOptions", List.of("create", "get")))
+        .subresource(
+            new Subresource("attach", null, null, "PodAttachOptions", List.of("create", "get")))
+        .subresource(
+            new Subresource(
+                "portforward", null, null, "PodPortForwardOptions", List.of("create", "get")))
         .column(Column.string("Ready", PodPrinter::ready))
         .column(Column.string("Status", PodPrinter::status))
         .column(Column.string("Restarts", PodPrinter::restarts))

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.k8j.cri.v1.AttachRequest;
 import io.k8j.cri.v1.AuthConfig;
 import io.k8j.cri.v1.Container;
 import io.k8j.cri.v1.ContainerConfig;
@@ -11,6 +12,7 @@ import io.k8j.cri.v1.ContainerFilter;
 import io.k8j.cri.v1.ContainerStatusRequest;
 import io.k8j.cri.v1.ContainerStatusResponse;
 import io.k8j.cri.v1.CreateContainerRequest;
+import io.k8j.cri.v1.ExecRequest;
 import io.k8j.cri.v1.ExecSyncRequest;
 import io.k8j.cri.v1.ExecSyncResponse;
 import io.k8j.cri.v1.Image;
@@ -26,6 +28,7 @@ import io.k8j.cri.v1.PodSandboxConfig;
 import io.k8j.cri.v1.PodSandboxFilter;
 import io.k8j.cri.v1.PodSandboxStatusRequest;
 import io.k8j.cri.v1.PodSandboxStatusResponse;
+import io.k8j.cri.v1.PortForwardRequest;
 import io.k8j.cri.v1.PullImageRequest;
 import io.k8j.cri.v1.RemoveContainerRequest;
 import io.k8j.cri.v1.RemoveImageRequest;
@@ -43,6 +46,14 @@ import io.k8j.cri.v1.VersionResponse;
 import io.k8j.kubelet.images.ImageArchive;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.RuntimeCallException;
+import io.k8j.kubelet.runtime.StreamingRuntime;
+import io.k8j.streaming.portforward.PortForwardClient;
+import io.k8j.streaming.remotecommand.RemoteCommandClient;
+import io.k8j.streaming.remotecommand.RemoteCommandServer;
+import io.k8j.streaming.remotecommand.StreamIo;
+import io.k8j.streaming.remotecommand.StreamingException;
+import io.k8j.streaming.spdy.SpdyClient;
+import io.k8j.streaming.spdy.SpdySession;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -59,7 +70,7 @@ import java.util.function.Supplier;
  * {@link ContainerRuntime} over CRI runtime.v1 gRPC on a unix socket (netty epoll domain sockets).
  * Images are imported with containerd's {@code ctr}, as the CRI has no import call.
  */
-public final class CriRuntime implements ContainerRuntime {
+public final class CriRuntime implements ContainerRuntime, StreamingRuntime {
   /** Upper bound for calls that should be quick; pulls and stops get their own deadlines. */
   private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
@@ -270,6 +281,90 @@ public final class CriRuntime implements ContainerRuntime {
                         .addAllCmd(cmd)
                         .setTimeout(seconds)
                         .build()));
+  }
+
+  /*
+   * Exec, attach and port-forward: containerd answers each with a URL on its own streaming server
+   * (loopback, plain HTTP), which the kubelet dials as a SPDY client and joins to the session it
+   * serves; containerd's server handles the TTY and its resizes.
+   */
+
+  @Override
+  public int exec(String containerId, List<String> cmd, StreamIo io)
+      throws StreamingException, InterruptedException {
+    String url =
+        call(
+                "exec",
+                () ->
+                    rt(CALL_TIMEOUT)
+                        .exec(
+                            ExecRequest.newBuilder()
+                                .setContainerId(containerId)
+                                .addAllCmd(cmd)
+                                .setTty(io.tty())
+                                .setStdin(io.stdin() != null)
+                                .setStdout(io.stdout() != null)
+                                .setStderr(io.stderr() != null && !io.tty())
+                                .build()))
+            .getUrl();
+    return remoteCommand(url, io);
+  }
+
+  @Override
+  public void attach(String containerId, StreamIo io)
+      throws StreamingException, InterruptedException {
+    String url =
+        call(
+                "attach",
+                () ->
+                    rt(CALL_TIMEOUT)
+                        .attach(
+                            AttachRequest.newBuilder()
+                                .setContainerId(containerId)
+                                .setTty(io.tty())
+                                .setStdin(io.stdin() != null)
+                                .setStdout(io.stdout() != null)
+                                .setStderr(io.stderr() != null && !io.tty())
+                                .build()))
+            .getUrl();
+    remoteCommand(url, io);
+  }
+
+  private static int remoteCommand(String url, StreamIo io)
+      throws StreamingException, InterruptedException {
+    try {
+      SpdySession session = SpdyClient.connect(java.net.URI.create(url), RemoteCommandServer.V4);
+      return RemoteCommandClient.run(session, io);
+    } catch (java.io.IOException e) {
+      throw new StreamingException("streaming from containerd failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void portForward(
+      String sandboxId, int port, java.io.InputStream in, java.io.OutputStream out)
+      throws StreamingException, InterruptedException {
+    String url =
+        call(
+                "port forward",
+                () ->
+                    rt(CALL_TIMEOUT)
+                        .portForward(
+                            PortForwardRequest.newBuilder()
+                                .setPodSandboxId(sandboxId)
+                                .addPort(port)
+                                .build()))
+            .getUrl();
+    try {
+      PortForwardClient.forward(
+          SpdyClient.connect(
+              java.net.URI.create(url), io.k8j.streaming.portforward.PortForwardServer.PROTOCOL),
+          port,
+          in,
+          out);
+    } catch (java.io.IOException e) {
+      throw new StreamingException(e.getMessage(), e);
+    }
   }
 
   @Override

@@ -3,11 +3,16 @@ package io.k8j.kubelet.runtime.process;
 import io.k8j.cri.v1.ContainerConfig;
 import io.k8j.cri.v1.ContainerState;
 import io.k8j.kubelet.logs.CriLogWriter;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +39,10 @@ final class ProcessContainer {
   private volatile boolean exited;
   private Thread out;
   private Thread err;
+  private volatile OutputStream stdin;
+  private final List<OutputStream> attachedOut = new CopyOnWriteArrayList<>();
+  private final List<OutputStream> attachedErr = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> exitedFuture = new CompletableFuture<>();
 
   ProcessContainer(
       ProcessRuntime runtime,
@@ -72,11 +81,17 @@ final class ProcessContainer {
     pb.environment().clear();
     pb.environment().putAll(runtime.environment(config, sandbox));
     Process p = pb.start();
-    p.getOutputStream().close();
+    if (config.getStdin()) {
+      stdin = p.getOutputStream();
+    } else {
+      p.getOutputStream().close();
+    }
     startedAt = runtime.now();
     process = p;
-    out = Thread.ofVirtual().start(() -> log.pump(p.getInputStream(), "stdout"));
-    err = Thread.ofVirtual().start(() -> log.pump(p.getErrorStream(), "stderr"));
+    InputStream stdout = new Tee(p.getInputStream(), attachedOut);
+    InputStream stderr = new Tee(p.getErrorStream(), attachedErr);
+    out = Thread.ofVirtual().start(() -> log.pump(stdout, "stdout"));
+    err = Thread.ofVirtual().start(() -> log.pump(stderr, "stderr"));
     p.onExit().thenRun(this::onExit);
   }
 
@@ -99,6 +114,69 @@ final class ProcessContainer {
     exitCode = code;
     finishedAt = runtime.now();
     exited = true;
+    exitedFuture.complete(null);
+  }
+
+  /** The container's stdin while it runs with {@code stdin: true}; null otherwise. */
+  OutputStream stdin() {
+    return stdin;
+  }
+
+  /** Completes when the container's process has exited. */
+  CompletableFuture<Void> exited() {
+    return exitedFuture;
+  }
+
+  /** A session attached to the container's output; closing it detaches. */
+  interface Attachment extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Copies what the container writes from now on to {@code out} and {@code err} (either null). */
+  Attachment attach(OutputStream out, OutputStream err) {
+    if (out != null) {
+      attachedOut.add(out);
+    }
+    if (err != null) {
+      attachedErr.add(err);
+    }
+    return () -> {
+      attachedOut.remove(out);
+      attachedErr.remove(err);
+    };
+  }
+
+  /** The container's output on its way to the log, copied to the attached sessions. */
+  private static final class Tee extends FilterInputStream {
+    private final List<OutputStream> targets;
+
+    Tee(InputStream in, List<OutputStream> targets) {
+      super(in);
+      this.targets = targets;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      for (OutputStream t : targets) {
+        try {
+          if (n > 0) {
+            t.write(b, off, n);
+            t.flush();
+          }
+        } catch (IOException e) {
+          targets.remove(t);
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
   }
 
   /** Kills what else runs in the container's cgroup, once its main process is gone. */

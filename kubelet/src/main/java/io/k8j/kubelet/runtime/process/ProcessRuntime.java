@@ -29,8 +29,13 @@ import io.k8j.kubelet.network.CniNetworkConfig;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.InProcessRuntimes;
 import io.k8j.kubelet.runtime.RuntimeCallException;
+import io.k8j.kubelet.runtime.StreamingRuntime;
 import io.k8j.kubelet.util.Json;
+import io.k8j.streaming.remotecommand.StreamIo;
+import io.k8j.streaming.remotecommand.StreamingException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * used: every image is present. Containers do not survive the kubelet: at start, what a previous
  * run left is killed and its namespaces released, and the kubelet starts the pods again.
  */
-public final class ProcessRuntime implements ContainerRuntime {
+public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime {
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -67,6 +72,7 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final String hostIp;
   private final boolean root;
   private final boolean cgroups;
+  private final ProcessStreaming streaming;
   private final Map<String, ProcessSandbox> sandboxes = new ConcurrentHashMap<>();
   private final Map<String, ProcessContainer> containers = new ConcurrentHashMap<>();
 
@@ -82,6 +88,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     this.timestamps = new InProcessRuntimes.Timestamps(clock);
     this.hostIp = hostIp;
     this.cgroups = root && Cgroups.available();
+    this.streaming = new ProcessStreaming(this, root);
     try {
       Files.createDirectories(stateDir.resolve("sandboxes"));
       Files.createDirectories(stateDir.resolve("containers"));
@@ -492,6 +499,36 @@ public final class ProcessRuntime implements ContainerRuntime {
     } catch (IOException e) {
       return new byte[0];
     }
+  }
+
+  @Override
+  public int exec(String containerId, List<String> cmd, StreamIo io)
+      throws StreamingException, InterruptedException {
+    return streaming.exec(streamable(containerId), cmd, io);
+  }
+
+  @Override
+  public void attach(String containerId, StreamIo io)
+      throws StreamingException, InterruptedException {
+    streaming.attach(streamable(containerId), io);
+  }
+
+  @Override
+  public void portForward(String sandboxId, int port, InputStream in, OutputStream out)
+      throws StreamingException, InterruptedException {
+    ProcessSandbox s = sandboxes.get(sandboxId);
+    if (s == null) {
+      throw new StreamingException("pod sandbox " + sandboxId + " not found");
+    }
+    streaming.portForward(s, port, in, out);
+  }
+
+  private ProcessContainer streamable(String containerId) throws StreamingException {
+    ProcessContainer c = containers.get(containerId);
+    if (c == null) {
+      throw new StreamingException("container not found (\"" + containerId + "\")");
+    }
+    return c;
   }
 
   @Override

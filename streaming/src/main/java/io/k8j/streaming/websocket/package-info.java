@@ -1,0 +1,2 @@
+/** RFC 6455 framing for the channel protocols and the SPDY tunnel. */
+package io.k8j.streaming.websocket;
