@@ -334,10 +334,10 @@ abstract class StreamsContract {
           .server()
           .pki()
           .writeKubeconfig(new Identity("nobody", List.of()), node.api.url(), kubeconfig);
-      // kubectl reads the pod first: nobody may get pods, but not exec into them
-      node.kubectl.run("create", "role", "pod-reader", "--verb=get", "--resource=pods").ok();
+      // kubectl reads the pod first: nobody may view pods, but not exec into them
       node.kubectl
-          .run("create", "rolebinding", "nobody-reads", "--role=pod-reader", "--user=nobody")
+          .run(
+              "create", "clusterrolebinding", "nobody-views", "--clusterrole=view", "--user=nobody")
           .ok();
       await()
           .atMost(Duration.ofSeconds(60))
