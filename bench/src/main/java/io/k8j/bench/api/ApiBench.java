@@ -88,6 +88,7 @@ public final class ApiBench {
   private final Settings settings;
   private final PrintStream out;
   private HttpClient[] http;
+  private SSLContext ssl;
   private String server;
   private String token;
 
@@ -129,16 +130,20 @@ public final class ApiBench {
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
     // several connections, as several clients would have; HTTP/2 streams multiplex within each
+    this.ssl = ssl;
     http = new HttpClient[16];
     for (int i = 0; i < http.length; i++) {
-      http[i] =
-          HttpClient.newBuilder()
-              .sslContext(ssl)
-              .version(HttpClient.Version.HTTP_2)
-              .connectTimeout(Duration.ofSeconds(10))
-              .executor(Executors.newVirtualThreadPerTaskExecutor())
-              .build();
+      http[i] = newClient();
     }
+  }
+
+  private HttpClient newClient() {
+    return HttpClient.newBuilder()
+        .sslContext(ssl)
+        .version(HttpClient.Version.HTTP_2)
+        .connectTimeout(Duration.ofSeconds(10))
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
   }
 
   private static String find(String text, String regex) {
@@ -219,32 +224,52 @@ public final class ApiBench {
     AtomicLong received = new AtomicLong();
     int watchers = settings.watchers();
     CountDownLatch started = new CountDownLatch(watchers);
-    List<CompletableFuture<?>> streams = new ArrayList<>();
+    List<Thread> streams = new ArrayList<>();
+    List<java.io.InputStream> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // at most 50 watches share a connection, as informers of many clients would
+    HttpClient[] watchClients = new HttpClient[(watchers + 49) / 50];
+    for (int i = 0; i < watchClients.length; i++) {
+      watchClients[i] = newClient();
+    }
+    AtomicInteger failedWatches = new AtomicInteger();
     for (int w = 0; w < watchers; w++) {
       HttpRequest req =
           request(cm + "?watch=true&fieldSelector=metadata.name%3Dtick&resourceVersion=0")
               .timeout(Duration.ofMinutes(30))
               .GET()
               .build();
+      HttpClient client = watchClients[w % watchClients.length];
       streams.add(
-          http[w % http.length]
-              .sendAsync(req, HttpResponse.BodyHandlers.ofLines())
-              .thenAccept(
-                  r -> {
-                    started.countDown();
-                    r.body()
-                        .forEach(
-                            line -> {
-                              long now = System.nanoTime();
-                              Matcher m = STAMP.matcher(line);
-                              if (m.find()) {
-                                long sent = Long.parseLong(m.group(1));
-                                if (sent > 0) {
-                                  delivery.record(now - sent);
-                                  received.incrementAndGet();
-                                }
-                              }
-                            });
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    boolean running = false;
+                    try {
+                      HttpResponse<java.io.InputStream> r =
+                          client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                      bodies.add(r.body());
+                      running = true;
+                      started.countDown();
+                      java.io.BufferedReader in =
+                          new java.io.BufferedReader(
+                              new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8));
+                      for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        long now = System.nanoTime();
+                        Matcher m = STAMP.matcher(line);
+                        if (m.find()) {
+                          long sent = Long.parseLong(m.group(1));
+                          if (sent > 0) {
+                            delivery.record(now - sent);
+                            received.incrementAndGet();
+                          }
+                        }
+                      }
+                    } catch (Exception e) {
+                      if (!running) {
+                        failedWatches.incrementAndGet();
+                        started.countDown();
+                      }
+                    }
                   }));
     }
     if (!started.await(2, TimeUnit.MINUTES)) {
@@ -273,12 +298,21 @@ public final class ApiBench {
     while (received.get() < expected && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    streams.forEach(f -> f.cancel(true));
+    for (java.io.InputStream b : bodies) {
+      try {
+        b.close();
+      } catch (java.io.IOException e) {
+        // closing a watch that has ended already
+      }
+    }
+    streams.forEach(Thread::interrupt);
     out.printf(
         Locale.ROOT,
-        "watch fan-out: %d watchers, %d writes/s for %d s: %,d of %,d events delivered,"
-            + " p50 %.2f ms, p99 %.2f ms (write sent -> event read by the client)%n%n",
+        "watch fan-out: %d watchers (%d failed to start), %d writes/s for %d s: %,d of %,d"
+            + " events delivered, p50 %.2f ms, p99 %.2f ms (write sent -> event read by the"
+            + " client)%n%n",
         watchers,
+        failedWatches.get(),
         settings.watchWritesPerSecond(),
         settings.watchPhase().toSeconds(),
         received.get(),
