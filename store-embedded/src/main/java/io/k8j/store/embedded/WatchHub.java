@@ -52,7 +52,11 @@ final class WatchHub implements AutoCloseable {
       if (!start.isZero() && start.isBefore(compacted)) {
         throw new CompactedException(start, compacted);
       }
-      long from = start.isZero() ? published + 1 : start.value();
+      // "from now" is after the store's current revision, which the index reaches before the
+      // committer publishes it here: starting after `published` alone would deliver a change
+      // that currentRevision() had already reported
+      long from =
+          start.isZero() ? Math.max(published, index.currentRevision().value()) + 1 : start.value();
       Watcher w = new Watcher(this, range, listener, from, bufferEvents);
       all.add(w);
       if (from > published) {
