@@ -449,7 +449,12 @@ class ContainerdPodsIT {
                     && (reasons.isEmpty() || !reasons.get(reasons.size() - 1).equals(r))) {
                   reasons.add(r);
                 }
-                return reasons.contains("ErrImagePull") && reasons.contains("ImagePullBackOff");
+                // ErrImagePull can be replaced by ImagePullBackOff before a poll sees it in the
+                // status (as upstream); its event stays
+                return reasons.contains("ImagePullBackOff")
+                    && (reasons.contains("ErrImagePull")
+                        || events("noimage").stream()
+                            .anyMatch(e -> "Error: ErrImagePull".equals(e.getMessage())));
               });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       // A CI run once saw this pod's worker stop: say where every thread is (virtual ones too).
