@@ -104,8 +104,7 @@ class ServerSideApplyIT {
     assertThat(managed).contains("manager: manager-a", "operation: Apply");
     assertThat(managerB).contains("f:replicas: {}");
     String managerA =
-        managed.substring(
-            managed.indexOf("fieldsV1:"), managed.indexOf("manager: manager-a"));
+        managed.substring(managed.indexOf("fieldsV1:"), managed.indexOf("manager: manager-a"));
     assertThat(managerA).doesNotContain("f:replicas");
 
     // the former owner now conflicts with the new one
@@ -193,8 +192,7 @@ class ServerSideApplyIT {
     assertThat(apply.exitCode()).isNotZero();
     assertThat(apply.err()).contains(".spec.foo: field not declared in schema");
 
-    Kubectl.Result warn =
-        kubectl.runWithInput(unknown, "create", "--validate=warn", "-f", "-");
+    Kubectl.Result warn = kubectl.runWithInput(unknown, "create", "--validate=warn", "-f", "-");
     assertThat(warn.exitCode()).as(warn.all()).isZero();
     assertThat(warn.err()).contains("Warning: unknown field \"spec.foo\"");
 
