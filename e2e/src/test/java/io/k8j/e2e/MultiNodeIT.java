@@ -70,7 +70,7 @@ class MultiNodeIT {
       return;
     }
     try {
-      // within the helper's 60 s: pods of the node cut off may never finish terminating (as upstream)
+      // inside the helper's 60 s: pods of the node cut off may never finish terminating
       kubectl.run("delete", "namespace", "shop", "--wait=true", "--timeout=40s");
     } finally {
       cluster.close();
