@@ -56,7 +56,7 @@ public final class ApiClient {
     ssl.init(null, tmf.getTrustManagers(), null);
     this.ssl = ssl;
     this.http =
-        HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(30)).build();
   }
 
   /** The TLS context that trusts the cluster CA (for raw sockets). */

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
 import io.k8j.apiserver.auth.NodeAuthorizer;
-import io.k8j.apiserver.http.ApiException;
 import io.k8j.apiserver.registry.ResourceStore;
 import java.util.List;
 
 /**
- * The default ClusterRoles and ClusterRoleBindings created at start when absent, as upstream's
+ * The default ClusterRoles and ClusterRoleBindings, created or reconciled at start as upstream's
  * bootstrap policy: cluster-admin (bound to {@code system:masters}), admin, edit, view,
  * system:discovery, system:basic-user, system:public-info-viewer, and the components' roles
  * (system:kube-scheduler, system:kube-controller-manager and the controllers' roles, system:node).
@@ -54,7 +53,12 @@ public final class BootstrapPolicy {
 
   private BootstrapPolicy() {}
 
-  /** Creates each default role and binding that does not exist yet; existing ones are kept. */
+  /**
+   * Creates each default role and binding that does not exist yet, and reconciles existing ones
+   * with it as upstream does at every start ({@link PolicyReconciler}): missing rules and subjects
+   * are added unless the object is annotated {@code rbac.authorization.kubernetes.io/autoupdate:
+   * "false"}.
+   */
   public static void ensure(ResourceStore clusterRoles, ResourceStore clusterRoleBindings) {
     role(clusterRoles, "cluster-admin", resources(ALL, List.of("*"), ALL), nonResource(ALL, "*"));
     role(
@@ -341,11 +345,11 @@ public final class BootstrapPolicy {
         .addObject()
         .putObject("matchLabels")
         .put(AGGREGATE_TO + name, "true");
-    createIfAbsent(store, role);
+    PolicyReconciler.role(store, role);
   }
 
   private static void role(ResourceStore store, String name, ObjectNode... rules) {
-    createIfAbsent(store, clusterRole(name, rules));
+    PolicyReconciler.role(store, clusterRole(name, rules));
   }
 
   private static ObjectNode clusterRole(String name, ObjectNode... rules) {
@@ -374,16 +378,6 @@ public final class BootstrapPolicy {
     for (ObjectNode s : subjects) {
       array.add(s);
     }
-    createIfAbsent(store, b);
-  }
-
-  private static void createIfAbsent(ResourceStore store, ObjectNode obj) {
-    try {
-      store.create("", obj, false);
-    } catch (ApiException e) {
-      if (e.code() != 409) {
-        throw e;
-      }
-    }
+    PolicyReconciler.binding(store, b);
   }
 }
