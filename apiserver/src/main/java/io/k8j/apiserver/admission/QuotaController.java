@@ -67,7 +67,7 @@ public final class QuotaController implements AutoCloseable {
     String ns = q.path("metadata").path("namespace").asText();
     String name = q.path("metadata").path("name").asText();
     JsonNode hard = q.path("spec").path("hard");
-    Map<String, BigDecimal> used = usage.inNamespace(ns, ResourceLists.parse(hard).keySet());
+    Map<String, BigDecimal> used = usage.inNamespace(ns, q);
     ObjectNode usedJson = ResourceLists.toJson(used);
     if (usedJson.equals(q.path("status").path("used"))
         && hard.equals(q.path("status").path("hard"))) {

@@ -17,7 +17,7 @@ import java.util.function.BiFunction;
  * count/<resource>[.<group>]} (and of the legacy names {@code pods}, {@code services}, {@code
  * secrets}, ...); a pod that has not finished its compute requests and limits ({@code requests.cpu}
  * or {@code cpu}, {@code limits.memory}, ...); a claim its storage request; a Service its node
- * ports and load balancer.
+ * ports and load balancer. A quota with scopes sees only the pods they match ({@link QuotaScopes}).
  */
 final class QuotaUsage {
   private static final Set<String> LEGACY_COUNTS =
@@ -122,8 +122,12 @@ final class QuotaUsage {
         : new String[] {r.substring(dot + 1), r.substring(0, dot)};
   }
 
-  /** The current usage in {@code namespace} of the quota resources {@code tracked}. */
-  Map<String, BigDecimal> inNamespace(String namespace, Collection<String> tracked) {
+  /**
+   * The current usage in {@code namespace} of the resources {@code quota} limits, by the objects
+   * its scopes see.
+   */
+  Map<String, BigDecimal> inNamespace(String namespace, JsonNode quota) {
+    Set<String> tracked = ResourceLists.parse(quota.path("spec").path("hard")).keySet();
     Map<String, BigDecimal> used = new TreeMap<>();
     tracked.forEach(t -> used.put(t, BigDecimal.ZERO));
     Set<String> listed = new java.util.HashSet<>();
@@ -137,7 +141,9 @@ final class QuotaUsage {
         continue;
       }
       for (JsonNode obj : r.lister().list(namespace, ListOptions.all()).items()) {
-        of(r.def(), obj, tracked).forEach((k, v) -> used.merge(k, v, BigDecimal::add));
+        if (QuotaScopes.matches(quota, r.def(), obj)) {
+          of(r.def(), obj, tracked).forEach((k, v) -> used.merge(k, v, BigDecimal::add));
+        }
       }
     }
     return used;

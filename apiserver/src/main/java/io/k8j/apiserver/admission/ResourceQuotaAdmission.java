@@ -17,10 +17,11 @@ import java.util.stream.Collectors;
  * Upstream's ResourceQuota admission: a new object is admitted only if every ResourceQuota of its
  * namespace still has room for what it uses ({@link QuotaUsage}), and its use is then charged to
  * each quota's {@code status.used} (a compare-and-swap write, retried on conflict) before the
- * object is stored; else 403 {@code exceeded quota: q, requested: ..., used: ..., limited: ...}. A
- * quota that limits compute resources refuses pods that do not state them. A new or changed quota
- * gets {@code status.hard} and its current usage; {@link QuotaController} corrects usage after
- * deletes.
+ * object is stored; else 403 {@code exceeded quota: q, requested: ..., used: ..., limited: ...}. An
+ * update of a claim or a Service is charged what it adds (a larger storage request, a node port
+ * type). A quota with scopes sees only the pods they match ({@link QuotaScopes}). A quota that
+ * limits compute resources refuses pods that do not state them. A new or changed quota gets {@code
+ * status.hard} and its current usage; {@link QuotaController} corrects usage after deletes.
  */
 public final class ResourceQuotaAdmission implements AdmissionPlugin {
   private final BiFunction<String, String, ServedResource> resources;
@@ -45,17 +46,12 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     JsonNode hard = r.object().path("spec").path("hard");
     ObjectNode status = Json.child(r.object(), "status");
     status.set("hard", hard.deepCopy());
-    status.set(
-        "used",
-        ResourceLists.toJson(usage.inNamespace(r.namespace(), ResourceLists.parse(hard).keySet())));
+    status.set("used", ResourceLists.toJson(usage.inNamespace(r.namespace(), r.object())));
   }
 
   @Override
   public void validate(AdmissionRequest r) {
-    if (r.operation() != AdmissionRequest.Operation.CREATE
-        || !r.subresource().isEmpty()
-        || !r.def().namespaced()
-        || r.namespace().isEmpty()) {
+    if (!handles(r)) {
       return;
     }
     ServedResource quotas = resources.apply("", "resourcequotas");
@@ -67,9 +63,14 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     }
     List<ObjectNode> charged = new ArrayList<>();
     for (ObjectNode q : all) {
+      if (!QuotaScopes.matches(q, r.def(), r.object())) {
+        continue;
+      }
       Map<String, BigDecimal> hard = ResourceLists.parse(q.path("spec").path("hard"));
-      Map<String, BigDecimal> requested = QuotaUsage.of(r.def(), r.object(), hard.keySet());
-      requireComputeStated(r, q, hard);
+      Map<String, BigDecimal> requested = requested(r, hard.keySet());
+      if (r.operation() == AdmissionRequest.Operation.CREATE) {
+        requireComputeStated(r, q, hard);
+      }
       if (requested.isEmpty()) {
         continue;
       }
@@ -90,8 +91,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
               current -> {
                 Map<String, BigDecimal> hard =
                     ResourceLists.parse(current.path("spec").path("hard"));
-                Map<String, BigDecimal> requested =
-                    QuotaUsage.of(r.def(), r.object(), hard.keySet());
+                Map<String, BigDecimal> requested = requested(r, hard.keySet());
                 check(r, current, hard, requested);
                 Map<String, BigDecimal> used = used(current, hard);
                 requested.forEach((k, v) -> used.merge(k, v, BigDecimal::add));
@@ -102,6 +102,39 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
               },
               false);
     }
+  }
+
+  /**
+   * As upstream's evaluators: every new namespaced object is charged; on UPDATE only claims (a
+   * larger storage request) and Services (a type with node ports or a load balancer) are.
+   */
+  private static boolean handles(AdmissionRequest r) {
+    if (!r.subresource().isEmpty() || !r.def().namespaced() || r.namespace().isEmpty()) {
+      return false;
+    }
+    return switch (r.operation()) {
+      case CREATE -> true;
+      case UPDATE ->
+          r.oldObject() != null
+              && (r.isMain("", "persistentvolumeclaims") || r.isMain("", "services"));
+      case DELETE -> false;
+    };
+  }
+
+  /**
+   * What the write adds to a quota tracking {@code tracked}: all the object uses on CREATE; on
+   * UPDATE what it uses beyond the old object (upstream's {@code SubtractWithNonNegativeResult}).
+   */
+  private static Map<String, BigDecimal> requested(
+      AdmissionRequest r, java.util.Set<String> tracked) {
+    Map<String, BigDecimal> requested = QuotaUsage.of(r.def(), r.object(), tracked);
+    if (r.operation() == AdmissionRequest.Operation.UPDATE) {
+      Map<String, BigDecimal> before = QuotaUsage.of(r.def(), r.oldObject(), tracked);
+      requested.replaceAll(
+          (k, v) -> v.subtract(before.getOrDefault(k, BigDecimal.ZERO)).max(BigDecimal.ZERO));
+    }
+    requested.values().removeIf(v -> v.signum() == 0);
+    return requested;
   }
 
   private static Map<String, BigDecimal> used(JsonNode quota, Map<String, BigDecimal> hard) {

@@ -26,7 +26,7 @@ class AdmissionTest {
   static void start() throws Exception {
     server = TestApiServer.start();
     admin = new ApiClient(server.kubeconfig());
-    for (String ns : new String[] {"limits", "quota", "psa", "tol"}) {
+    for (String ns : new String[] {"limits", "quota", "psa", "tol", "scoped", "quota-update"}) {
       admin.post("/api/v1/namespaces", json("{'metadata':{'name':'" + ns + "'}}"));
     }
   }
@@ -144,6 +144,84 @@ class AdmissionTest {
         .isEqualTo(
             "pods \"second\" is forbidden: exceeded quota: compute, requested: requests.cpu=300m,"
                 + " used: requests.cpu=300m, limited: requests.cpu=500m");
+  }
+
+  @Test
+  void scopedQuotaCountsOnlyThePodsItsScopesMatch() throws Exception {
+    ApiClient.Response q =
+        admin.post(
+            "/api/v1/namespaces/scoped/resourcequotas",
+            json(
+                "{'metadata':{'name':'best-effort'},'spec':{'hard':{'pods':'1'},"
+                    + "'scopes':['BestEffort','NotTerminating']}}"));
+    assertThat(q.code()).as(q.body()).isEqualTo(201);
+    assertThat(pod("scoped", "be1", "").code()).isEqualTo(201);
+    String burstable = ",'resources':{'requests':{'cpu':'10m'}}";
+    assertThat(pod("scoped", "burstable", burstable).code()).isEqualTo(201);
+    assertThat(
+            admin
+                .post("/api/v1/namespaces/scoped/configmaps", json("{'metadata':{'name':'c'}}"))
+                .code())
+        .isEqualTo(201);
+    ApiClient.Response be2 = pod("scoped", "be2", "");
+    assertThat(be2.code()).isEqualTo(403);
+    assertThat(be2.json().path("message").asText())
+        .isEqualTo(
+            "pods \"be2\" is forbidden: exceeded quota: best-effort, requested: pods=1,"
+                + " used: pods=1, limited: pods=1");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .get("/api/v1/namespaces/scoped/resourcequotas/best-effort")
+                            .json()
+                            .path("status")
+                            .path("used")
+                            .path("pods")
+                            .asText())
+                    .isEqualTo("1"));
+  }
+
+  @Test
+  void updatesAreChargedWhatTheyAdd() throws Exception {
+    admin.post(
+        "/api/v1/namespaces/quota-update/resourcequotas",
+        json(
+            "{'metadata':{'name':'q'},'spec':{'hard':{'services.nodeports':'1',"
+                + "'services.loadbalancers':'0','requests.storage':'2Gi'}}}"));
+    ApiClient.Response svc =
+        admin.post(
+            "/api/v1/namespaces/quota-update/services",
+            json(
+                "{'metadata':{'name':'s'},'spec':{'ports':[{'name':'a','port':80},"
+                    + "{'name':'b','port':81}]}}"));
+    assertThat(svc.code()).as(svc.body()).isEqualTo(201);
+    ObjectNode nodePort = svc.json();
+    ((ObjectNode) nodePort.path("spec")).put("type", "NodePort");
+    ApiClient.Response changed = admin.put("/api/v1/namespaces/quota-update/services/s", nodePort);
+    assertThat(changed.code()).isEqualTo(403);
+    assertThat(changed.json().path("message").asText())
+        .isEqualTo(
+            "services \"s\" is forbidden: exceeded quota: q, requested: services.nodeports=2,"
+                + " used: services.nodeports=0, limited: services.nodeports=1");
+    ApiClient.Response claim =
+        admin.post(
+            "/api/v1/namespaces/quota-update/persistentvolumeclaims",
+            json(
+                "{'metadata':{'name':'data'},'spec':{'accessModes':['ReadWriteOnce'],"
+                    + "'resources':{'requests':{'storage':'1Gi'}}}}"));
+    assertThat(claim.code()).as(claim.body()).isEqualTo(201);
+    ObjectNode bigger = claim.json();
+    ((ObjectNode) bigger.path("spec").path("resources").path("requests")).put("storage", "3Gi");
+    ApiClient.Response grown =
+        admin.put("/api/v1/namespaces/quota-update/persistentvolumeclaims/data", bigger);
+    assertThat(grown.code()).isEqualTo(403);
+    assertThat(grown.json().path("message").asText())
+        .isEqualTo(
+            "persistentvolumeclaims \"data\" is forbidden: exceeded quota: q, requested:"
+                + " requests.storage=2Gi, used: requests.storage=1Gi, limited: requests.storage=2Gi");
   }
 
   @Test
