@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The two ends of the benchmark, each run as its own JVM (inside a network namespace for the kernel
  * mode): {@code serve IP PORT}, a small HTTP/1.1 server answering every request with a 2-byte body;
- * and {@code load IP PORT CONNECTIONS WARMUP_MS MEASURE_MS keepalive|close}, which sends requests
- * back to back on each connection (or one per new connection) and prints {@code requests N seconds
- * S p50 MS p99 MS errors N}.
+ * and {@code load CONNECTIONS WARMUP_MS SLICE_MS SLICES keepalive|close IP:PORT...}, which sends
+ * requests back to back on each connection (or one per new connection) to each target in turn, in
+ * alternating slices, and prints for each target {@code requests N seconds S p50 MS p99 MS errors
+ * N}.
  */
 public final class HttpLoad {
   private static final byte[] RESPONSE =
@@ -38,15 +39,23 @@ public final class HttpLoad {
     switch (args[0]) {
       case "serve" -> serve(args[1], Integer.parseInt(args[2]));
       case "load" -> {
-        Result r =
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (int i = 6; i < args.length; i++) {
+          int colon = args[i].lastIndexOf(':');
+          targets.add(
+              new InetSocketAddress(
+                  args[i].substring(0, colon), Integer.parseInt(args[i].substring(colon + 1))));
+        }
+        for (Result r :
             load(
-                args[1],
-                Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]),
-                Long.parseLong(args[4]),
-                Long.parseLong(args[5]),
-                args[6].equals("keepalive"));
-        System.out.println(r.line());
+                targets,
+                Integer.parseInt(args[1]),
+                Long.parseLong(args[2]),
+                Long.parseLong(args[3]),
+                Integer.parseInt(args[4]),
+                args[5].equals("keepalive"))) {
+          System.out.println(r.line());
+        }
       }
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -137,12 +146,54 @@ public final class HttpLoad {
     return head.indexOf("Connection: close") >= 0;
   }
 
-  /** Runs the load from this JVM. */
-  static Result load(
-      String ip, int port, int connections, long warmupMs, long measureMs, boolean keepAlive)
+  /**
+   * Runs the load from this JVM against each target in turn, in slices: a warm-up slice for each,
+   * then {@code slices} measured slices of {@code sliceMs} for each, alternating, so that whatever
+   * else the machine is doing falls on every target alike. One result per target, in order.
+   */
+  static List<Result> load(
+      List<InetSocketAddress> targets,
+      int connections,
+      long warmupMs,
+      long sliceMs,
+      int slices,
+      boolean keepAlive)
       throws InterruptedException {
-    InetSocketAddress target = new InetSocketAddress(ip, port);
-    AtomicBoolean measuring = new AtomicBoolean();
+    List<Histogram> histograms = new ArrayList<>();
+    long[] nanos = new long[targets.size()];
+    long[] errors = new long[targets.size()];
+    for (int t = 0; t < targets.size(); t++) {
+      histograms.add(new Histogram());
+      slice(targets.get(t), connections, warmupMs, keepAlive, new Histogram());
+    }
+    for (int s = 0; s < slices; s++) {
+      for (int t = 0; t < targets.size(); t++) {
+        long t0 = System.nanoTime();
+        errors[t] += slice(targets.get(t), connections, sliceMs, keepAlive, histograms.get(t));
+        nanos[t] += System.nanoTime() - t0;
+      }
+    }
+    List<Result> out = new ArrayList<>();
+    for (int t = 0; t < targets.size(); t++) {
+      Histogram h = histograms.get(t);
+      out.add(
+          new Result(
+              h.count(),
+              nanos[t] / 1e9,
+              h.percentileMillis(50),
+              h.percentileMillis(99),
+              errors[t]));
+    }
+    return out;
+  }
+
+  /**
+   * {@code connections} clients, each sending requests back to back for {@code ms} (keep-alive, or
+   * a new connection for each); their latencies go to {@code into}. The number of failures.
+   */
+  private static long slice(
+      InetSocketAddress target, int connections, long ms, boolean keepAlive, Histogram into)
+      throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong errors = new AtomicLong();
     List<Histogram> histograms = new ArrayList<>();
@@ -157,32 +208,25 @@ public final class HttpLoad {
                     while (!stop.get()) {
                       try {
                         if (keepAlive) {
-                          keepAlive(target, h, measuring, stop);
+                          keepAlive(target, h, stop);
                         } else {
-                          oneConnection(target, h, measuring);
+                          oneConnection(target, h, stop);
                         }
                       } catch (IOException e) {
-                        if (measuring.get()) {
+                        if (!stop.get()) {
                           errors.incrementAndGet();
                         }
                       }
                     }
                   }));
     }
-    Thread.sleep(warmupMs);
-    measuring.set(true);
-    long start = System.nanoTime();
-    Thread.sleep(measureMs);
-    measuring.set(false);
-    double seconds = (System.nanoTime() - start) / 1e9;
+    Thread.sleep(ms);
     stop.set(true);
     for (Thread t : threads) {
-      t.join(5000);
+      t.join(10_000);
     }
-    Histogram all = new Histogram();
-    histograms.forEach(all::addAll);
-    return new Result(
-        all.count(), seconds, all.percentileMillis(50), all.percentileMillis(99), errors.get());
+    histograms.forEach(into::addAll);
+    return errors.get();
   }
 
   private static final byte[] REQUEST =
@@ -191,8 +235,7 @@ public final class HttpLoad {
       "GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII);
 
-  private static void keepAlive(
-      InetSocketAddress target, Histogram h, AtomicBoolean measuring, AtomicBoolean stop)
+  private static void keepAlive(InetSocketAddress target, Histogram h, AtomicBoolean stop)
       throws IOException {
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
@@ -206,14 +249,14 @@ public final class HttpLoad {
         out.write(REQUEST);
         out.flush();
         readFully(in, buf, RESPONSE.length);
-        if (measuring.get()) {
+        if (!stop.get()) {
           h.record(System.nanoTime() - t0);
         }
       }
     }
   }
 
-  private static void oneConnection(InetSocketAddress target, Histogram h, AtomicBoolean measuring)
+  private static void oneConnection(InetSocketAddress target, Histogram h, AtomicBoolean stop)
       throws IOException {
     long t0 = System.nanoTime();
     try (Socket s = new Socket()) {
@@ -224,7 +267,7 @@ public final class HttpLoad {
       byte[] buf = new byte[CLOSE_RESPONSE.length];
       readFully(s.getInputStream(), buf, CLOSE_RESPONSE.length);
     }
-    if (measuring.get()) {
+    if (!stop.get()) {
       h.record(System.nanoTime() - t0);
     }
   }

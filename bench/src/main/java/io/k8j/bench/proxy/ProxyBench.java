@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,9 +34,10 @@ import java.util.Set;
  * ext"). In the userspace mode all is on loopback: the endpoint on 127.0.0.2, node ports on
  * 127.0.0.1, the cluster IP's stand-in on 127.8.0.1. The server and the load generator are JVMs of
  * their own; the proxy and a real API server run in this one. Each path is measured keep-alive
- * (requests back to back on each connection) and with a new connection per request, in rounds that
- * alternate the paths; the medians count. Targets: iptables within 10% of direct, userspace within
- * 2x.
+ * (requests back to back on each connection) and with a new connection per request, by the same
+ * load generator (one JVM per client, the same connections count, a warm-up on each path) moving
+ * between the paths in half-second slices, so that the machine's other work weighs on all alike;
+ * the medians of the rounds count. Targets: iptables within 10% of direct, userspace within 2x.
  */
 public final class ProxyBench {
   /** How hard and how long. */
@@ -43,7 +45,7 @@ public final class ProxyBench {
       int connections, Duration warmup, Duration measure, int rounds, Set<String> modes) {
     public static Settings defaults() {
       return new Settings(
-          8, Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Set.of("iptables", "userspace"));
+          8, Duration.ofSeconds(1), Duration.ofSeconds(3), 3, Set.of("iptables", "userspace"));
     }
 
     public Settings withConnections(int n) {
@@ -89,6 +91,9 @@ public final class ProxyBench {
   private static final String CLUSTER_STAND_IN = "127.8.0.1";
   private static final String NS = "default";
 
+  /** How long the load stays on one path before it moves to the next. */
+  private static final Duration SLICE = Duration.ofMillis(500);
+
   private final Settings settings;
   private final String java;
   private final String classpath;
@@ -131,11 +136,14 @@ public final class ProxyBench {
   public void run(PrintStream out) throws Exception {
     out.printf(
         Locale.ROOT,
-        "proxy benchmark: %d connections, %d s per run after %d s warm-up, %d rounds%n",
+        "proxy benchmark: %d connections, %d s per path and round in %d ms slices after %d s"
+            + " warm-up, %d rounds; load average %s%n",
         settings.connections(),
         settings.measure().toSeconds(),
+        SLICE.toMillis(),
         settings.warmup().toSeconds(),
-        settings.rounds());
+        settings.rounds(),
+        loadAverage());
     try (TestApiServer api = TestApiServer.start()) {
       KubernetesClient client = api.client();
       if (settings.modes().contains("iptables")) {
@@ -151,6 +159,17 @@ public final class ProxyBench {
     }
     out.println();
     print(out);
+    out.println("load average at the end: " + loadAverage());
+  }
+
+  /** The machine's 1, 5 and 15 minute load averages, as the figures depend on them. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private void kernel(KubernetesClient client, PrintStream out) throws Exception {
@@ -231,48 +250,69 @@ public final class ProxyBench {
 
   private Map<String, Figures> measure(List<Path2> paths, PrintStream out) throws IOException {
     Map<String, Figures> all = new LinkedHashMap<>();
+    Map<String, List<Path2>> byClient = new LinkedHashMap<>();
     for (Path2 p : paths) {
       all.put(p.name(), new Figures(new ArrayList<>(), new ArrayList<>()));
       if (p.baseline() != null) {
         baselines.put(p.name(), p.baseline());
       }
+      byClient.computeIfAbsent(String.valueOf(p.client()), c -> new ArrayList<>()).add(p);
     }
     for (int round = 0; round < settings.rounds(); round++) {
-      for (Path2 p : paths) {
-        HttpLoad.Result ka = load(p, true);
-        HttpLoad.Result pc = load(p, false);
-        out.printf(
-            Locale.ROOT,
-            "  %-10s %-17s keep-alive %7.0f req/s p99 %6.3f ms   new connection %6.0f req/s p99"
-                + " %6.3f ms  (errors %d)%n",
-            p.name(),
-            p.ip() + ":" + p.port(),
-            ka.perSecond(),
-            ka.p99Millis(),
-            pc.perSecond(),
-            pc.p99Millis(),
-            ka.errors() + pc.errors());
-        all.get(p.name()).keepAlive().add(ka);
-        all.get(p.name()).perConnection().add(pc);
+      for (List<Path2> group : byClient.values()) {
+        List<HttpLoad.Result> ka = load(group, true);
+        List<HttpLoad.Result> pc = load(group, false);
+        for (int i = 0; i < group.size(); i++) {
+          Path2 p = group.get(i);
+          out.printf(
+              Locale.ROOT,
+              "  %-10s %-17s keep-alive %7.0f req/s p99 %6.3f ms   new connection %6.0f req/s"
+                  + " p99 %6.3f ms  (errors %d)%n",
+              p.name(),
+              p.ip() + ":" + p.port(),
+              ka.get(i).perSecond(),
+              ka.get(i).p99Millis(),
+              pc.get(i).perSecond(),
+              pc.get(i).p99Millis(),
+              ka.get(i).errors() + pc.get(i).errors());
+          all.get(p.name()).keepAlive().add(ka.get(i));
+          all.get(p.name()).perConnection().add(pc.get(i));
+        }
       }
     }
     return all;
   }
 
-  private HttpLoad.Result load(Path2 p, boolean keepAlive) throws IOException {
-    String outText =
-        BenchNetwork.output(
-            p.client(),
-            jvm(
+  /**
+   * Loads the paths of one client from one load generator, alternating between them in short
+   * slices, so that they share the machine's ups and downs alike.
+   */
+  private List<HttpLoad.Result> load(List<Path2> group, boolean keepAlive) throws IOException {
+    int slices = (int) Math.max(1, settings.measure().toMillis() / SLICE.toMillis());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "load",
-                p.ip(),
-                Integer.toString(p.port()),
                 Integer.toString(settings.connections()),
                 Long.toString(settings.warmup().toMillis()),
-                Long.toString(settings.measure().toMillis()),
+                Long.toString(SLICE.toMillis()),
+                Integer.toString(slices),
                 keepAlive ? "keepalive" : "close"));
-    String[] lines = outText.strip().split("\n");
-    return HttpLoad.Result.parse(lines[lines.length - 1]);
+    for (Path2 p : group) {
+      args.add(p.ip() + ":" + p.port());
+    }
+    String outText =
+        BenchNetwork.output(group.getFirst().client(), jvm(args.toArray(String[]::new)));
+    List<HttpLoad.Result> results = new ArrayList<>();
+    for (String line : outText.strip().split("\n")) {
+      if (line.startsWith("requests ")) {
+        results.add(HttpLoad.Result.parse(line));
+      }
+    }
+    if (results.size() != group.size()) {
+      throw new IOException("the load generator said: " + outText.strip());
+    }
+    return results;
   }
 
   private List<String> jvm(String... args) {
