@@ -27,6 +27,7 @@ import io.k8j.kubelet.logs.ContainerLogReader;
 import io.k8j.kubelet.network.CniNetworkConfig;
 import io.k8j.kubelet.network.HostCommand;
 import io.k8j.kubelet.network.HostGatewayRoutes;
+import io.k8j.kubelet.network.PodBridge;
 import io.k8j.kubelet.network.PodCidrs;
 import io.k8j.kubelet.node.MachineInfo;
 import io.k8j.kubelet.node.NodeLease;
@@ -92,6 +93,7 @@ public final class Kubelet implements AutoCloseable {
   private final Clock clock;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private Containerd containerd;
+  private PodBridge podBridge;
   private ContainerRuntime runtime;
   private String runtimeDescription;
   private NodeStatusManager nodeStatus;
@@ -185,6 +187,9 @@ public final class Kubelet implements AutoCloseable {
     Files.createDirectories(paths.agent());
     String nodeIp = options.nodeIp() != null ? options.nodeIp() : MachineInfo.detectNodeIp();
     runtime = createRuntime(nodeIp);
+    if (podBridge != null) {
+      closeables.add(podBridge);
+    }
     closeables.add(runtime);
     if (!runtime.simulated()) {
       importImages();
@@ -404,9 +409,7 @@ public final class Kubelet implements AutoCloseable {
       }
       case PROCESS -> {
         requireStaticPodCidr();
-        CniNetworkConfig net =
-            CniNetworkConfig.forNode(options.nodeName(), options.podCidr(), paths.agent());
-        net.writeTo(paths.cniConfDir());
+        CniNetworkConfig net = podNetwork(options.podCidr());
         ProcessRuntime p = new ProcessRuntime(paths.process(), net, clock, nodeIp);
         runtimeDescription = "process: " + p.isolation();
         return p;
@@ -418,8 +421,7 @@ public final class Kubelet implements AutoCloseable {
           return new CriRuntime(options.containerdSocket());
         }
         if (options.podCidr() != null) {
-          CniNetworkConfig.forNode(options.nodeName(), options.podCidr(), paths.agent())
-              .writeTo(paths.cniConfDir());
+          podNetwork(options.podCidr());
         } else {
           Files.createDirectories(paths.cniConfDir());
         }
@@ -438,6 +440,20 @@ public final class Kubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes the node's CNI network for {@code podCidr} and, as root, clears stale bridges in its
+   * way; the bridge goes again at shutdown once no pod is on it.
+   */
+  private CniNetworkConfig podNetwork(String podCidr) {
+    CniNetworkConfig net = CniNetworkConfig.forNode(options.nodeName(), podCidr, paths.agent());
+    net.writeTo(paths.cniConfDir());
+    if (PodBridge.root()) {
+      podBridge = new PodBridge(net, HostCommand.PROCESS);
+      podBridge.replaceStale();
+    }
+    return net;
+  }
+
   private void requireStaticPodCidr() {
     if (options.podCidr() == null) {
       throw new IllegalArgumentException(
@@ -452,8 +468,10 @@ public final class Kubelet implements AutoCloseable {
    */
   private void startPodNetwork(Node registered, String nodeIp) throws Exception {
     String podCidr = PodCidrs.await(client, options.nodeName(), registered, clock);
-    CniNetworkConfig.forNode(options.nodeName(), podCidr, paths.agent())
-        .writeTo(paths.cniConfDir());
+    podNetwork(podCidr);
+    if (podBridge != null) {
+      closeables.add(podBridge);
+    }
     HostGatewayRoutes routes =
         new HostGatewayRoutes(
             client, options.nodeName(), options.clusterCidr(), HostCommand.PROCESS);

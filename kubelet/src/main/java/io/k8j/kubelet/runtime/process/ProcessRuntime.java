@@ -57,11 +57,14 @@ import org.slf4j.LoggerFactory;
  * container is its command and args run in that namespace, in a private mount namespace where its
  * volumes are bind-mounted at their paths (missing mount points are created on the host), in a
  * cgroup with its memory and cpu limits, its output written in the CRI log format. Images are not
- * used: every image is present. Containers do not survive the kubelet: at start, what a previous
- * run left is killed and its namespaces released, and the kubelet starts the pods again.
+ * used: every image is present. Containers do not survive the kubelet: closing stops them and
+ * releases their namespaces; at start, what a crashed run left is killed and released (also the
+ * namespaces of runtimes that are gone, see {@link PodNetnsOwners}), and the kubelet starts the
+ * pods again.
  */
 public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime {
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
+  private static final Path NETNS_RECORDS = Path.of("/run/k8j/netns");
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final Path stateDir;
@@ -75,6 +78,7 @@ public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime 
   private final ProcessStreaming streaming;
   private final Map<String, ProcessSandbox> sandboxes = new ConcurrentHashMap<>();
   private final Map<String, ProcessContainer> containers = new ConcurrentHashMap<>();
+  private final PodNetnsOwners netnsOwners;
 
   /**
    * @param net the node's network; null runs every pod in the node's network namespace
@@ -89,6 +93,11 @@ public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime 
     this.hostIp = hostIp;
     this.cgroups = root && Cgroups.available();
     this.streaming = new ProcessStreaming(this, root);
+    this.netnsOwners =
+        this.net == null
+            ? null
+            : new PodNetnsOwners(
+                NETNS_RECORDS, Path.of("/var/run/netns"), stateDir, n -> pidsIn(n).isEmpty());
     try {
       Files.createDirectories(stateDir.resolve("sandboxes"));
       Files.createDirectories(stateDir.resolve("containers"));
@@ -138,8 +147,9 @@ public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime 
     String netns = null;
     String ip = hostIp;
     if (cni != null && !hostNetwork) {
-      netns = "k8jpod-" + id.substring(0, 12);
+      netns = PodNetnsOwners.PREFIX + id.substring(0, 12);
       try {
+        netnsOwners.record(netns);
         run("ip", "netns", "add", netns);
         run("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up");
         ip = cni.add(id, "/var/run/netns/" + netns);
@@ -187,6 +197,7 @@ public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime 
     }
     try {
       run("ip", "netns", "del", netns);
+      netnsOwners.forget(netns);
     } catch (IOException e) {
       log.warn("could not delete network namespace {}: {}", netns, e.getMessage());
     }
@@ -620,6 +631,46 @@ public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime 
     } catch (IOException e) {
       log.warn("could not clean up after the previous run: {}", e.toString());
     }
+    if (netnsOwners != null) {
+      for (String netns : netnsOwners.orphans(clock.now())) {
+        removeOrphan(netns);
+      }
+    }
+  }
+
+  /** Kills what still runs in another (dead) runtime's namespace, then deletes the namespace. */
+  private void removeOrphan(String netns) {
+    try {
+      for (long pid : pidsIn(netns)) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      run("ip", "netns", "del", netns);
+      netnsOwners.forget(netns);
+      log.info("network namespace {} removed: the runtime that made it is gone", netns);
+    } catch (IOException e) {
+      log.warn("could not remove network namespace {}: {}", netns, e.getMessage());
+    }
+  }
+
+  /** The processes in a network namespace; none when it cannot be read. */
+  private static List<Long> pidsIn(String netns) {
+    List<Long> out = new ArrayList<>();
+    try {
+      Process p =
+          new ProcessBuilder("ip", "netns", "pids", netns).redirectErrorStream(true).start();
+      String pids = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      for (String pid : pids.split("\\s+")) {
+        if (pid.matches("\\d+")) {
+          out.add(Long.parseLong(pid));
+        }
+      }
+    } catch (IOException e) {
+      log.debug("cannot list the processes in {}: {}", netns, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
   }
 
   static void run(String... cmd) throws IOException {
@@ -643,6 +694,25 @@ public final class ProcessRuntime implements ContainerRuntime, StreamingRuntime 
     }
   }
 
+  /**
+   * Stops every pod (their processes cannot outlive the kubelet usefully: the next start kills
+   * them) and releases their network namespaces and addresses.
+   */
   @Override
-  public void close() {}
+  public void close() {
+    List<String> ids = List.copyOf(sandboxes.keySet());
+    for (String id : ids) {
+      try {
+        removePodSandbox(id);
+      } catch (RuntimeException e) {
+        log.warn("could not remove sandbox {} at shutdown: {}", id, e.toString());
+      }
+    }
+    if (!ids.isEmpty()) {
+      log.info("process runtime stopped: {} pod sandboxes removed", ids.size());
+    }
+    if (netnsOwners != null) {
+      netnsOwners.close();
+    }
+  }
 }
