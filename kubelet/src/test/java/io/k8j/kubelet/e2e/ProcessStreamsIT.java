@@ -2,8 +2,6 @@ package io.k8j.kubelet.e2e;
 
 import io.k8j.kubelet.RuntimeKind;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 /** exec, attach, cp and port-forward on the process runtime. */
 class ProcessStreamsIT extends StreamsContract {
@@ -14,12 +12,4 @@ class ProcessStreamsIT extends StreamsContract {
             RuntimeKind.PROCESS, "proc-streams", "10.88.40.0/24", b -> b.bindAddress("0.0.0.0"));
     startPods("proc-streams");
   }
-
-  @Override
-  @Test
-  @Disabled(
-      "in the failsafe JVM kubectl attach's stdin never reaches the process container (the"
-          + " session starts, the container never reads the line); by hand against k8j server"
-          + " the same attach works; cause not found yet")
-  void attachJoinsTheContainersStdinAndStdout() {}
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * the same cases on each runtime (a subclass starts the node and the pods below).
  */
 abstract class StreamsContract {
+  private static final Executor VIRTUAL = Executors.newVirtualThreadPerTaskExecutor();
   static NodeFixture node;
 
   static void startPods(String nodeName) {
@@ -89,8 +92,10 @@ abstract class StreamsContract {
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       }
       p.getOutputStream().close();
+      // threads of their own: on 2 cores the common pool has one worker, and a blocked read there
+      // stalls whatever else the JVM (the kubelet under test included) hands to it
       CompletableFuture<String> out =
-          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), VIRTUAL);
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
@@ -268,7 +273,7 @@ abstract class StreamsContract {
               });
       List<CompletableFuture<String>> fetches = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        fetches.add(CompletableFuture.supplyAsync(() -> httpGet(localPort)));
+        fetches.add(CompletableFuture.supplyAsync(() -> httpGet(localPort), VIRTUAL));
       }
       for (CompletableFuture<String> f : fetches) {
         assertThat(f.get(60, TimeUnit.SECONDS)).contains("200 OK").endsWith("hello-from-pod\n");

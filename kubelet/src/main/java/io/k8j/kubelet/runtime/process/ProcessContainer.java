@@ -92,12 +92,24 @@ final class ProcessContainer {
     InputStream stderr = new Tee(p.getErrorStream(), attachedErr);
     out = Thread.ofVirtual().start(() -> log.pump(stdout, "stdout"));
     err = Thread.ofVirtual().start(() -> log.pump(stderr, "stderr"));
-    p.onExit().thenRun(this::onExit);
+    // a thread of its own rather than Process.onExit(): that completes on the common ForkJoinPool,
+    // which anything else in the JVM may hold with blocking work (it has one worker on 2 cores),
+    // and the container's exit, with every attach session waiting for it, would wait as long
+    Thread.ofVirtual().name("container-exit-" + id).start(this::awaitExit);
   }
 
-  private void onExit() {
-    Process p = process;
-    int code = p.exitValue();
+  private void awaitExit() {
+    while (true) {
+      try {
+        onExit(process.waitFor());
+        return;
+      } catch (InterruptedException e) {
+        // nobody interrupts this thread; the exit is still to be recorded
+      }
+    }
+  }
+
+  private void onExit(int code) {
     killRest();
     try {
       out.join(Duration.ofSeconds(5));
