@@ -144,7 +144,7 @@ abstract class StreamsContract {
   }
 
   @Test
-  void aTerminalSessionUnderTmuxSeesATtyOfTheClientsSize() throws Exception {
+  void aTerminalSessionUnderTmuxSeesATtyOfTheClientsSizeAndItsResizes() throws Exception {
     String session = "k8j-streams-" + UUID.randomUUID().toString().substring(0, 8);
     Path done = Files.createTempFile("k8j-tty-", ".rc");
     Files.delete(done);
@@ -160,7 +160,21 @@ abstract class StreamsContract {
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(300))
           .until(() -> pane(session).contains("#"));
-      tmux("send-keys", "-t", session, "tty -s && echo is-a-tty; stty size; exit 7", "Enter");
+      tmux("send-keys", "-t", session, "tty -s && echo is-a-tty; stty size", "Enter");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> pane(session).contains("is-a-tty") && pane(session).contains("30 100"));
+      tmux("resize-window", "-t", session, "-x", "120", "-y", "40");
+      // kubectl sends the new size when its terminal changes (SIGWINCH); ask until it arrived
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(
+              () -> {
+                tmux("send-keys", "-t", session, "clear; stty size", "Enter");
+                assertThat(pane(session)).contains("40 120");
+              });
+      tmux("send-keys", "-t", session, "exit 7", "Enter");
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(done));
       await().atMost(Duration.ofSeconds(10)).until(() -> !Files.readString(done).isBlank());
     } finally {
@@ -170,7 +184,6 @@ abstract class StreamsContract {
     String rc = Files.readString(done).strip();
     Files.delete(done);
     assertThat(rc).as(pane).isEqualTo("7");
-    assertThat(pane).contains("is-a-tty").contains("30 100");
   }
 
   private static void tmux(String... args) throws Exception {

@@ -10,22 +10,28 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Exec, attach and port-forward for the process runtime. Exec joins the container's cgroups and
  * enters its mount and network namespaces ({@code nsenter}) with its environment and working
- * directory; a TTY comes from {@code script(1)}, sized once from the client's first resize (later
- * resizes are not applied). Attach tees the container's output and feeds its stdin (kept open for
- * containers with {@code stdin: true}). Port-forward dials {@code 127.0.0.1:port} inside the pod's
- * network namespace through busybox {@code nc}, or directly for pods on the node's network.
+ * directory; a TTY comes from {@code script(1)}, sized from the client's first resize and resized
+ * ({@code stty -F} on its pseudo-terminal, which signals SIGWINCH) on each later one. Attach tees
+ * the container's output and feeds its stdin (kept open for containers with {@code stdin: true}).
+ * Port-forward dials {@code 127.0.0.1:port} inside the pod's network namespace through busybox
+ * {@code nc}, or directly for pods on the node's network.
  */
 final class ProcessStreaming {
   private static final long FIRST_SIZE_WAIT_MILLIS = 1000;
+  private static final int TTY_LOOKUPS = 50;
+  private static final long TTY_LOOKUP_PAUSE_MILLIS = 100;
 
   private final ProcessRuntime runtime;
   private final boolean root;
@@ -77,6 +83,7 @@ final class ProcessStreaming {
     } catch (IOException e) {
       throw new StreamingException("failed to exec in container: " + e.getMessage(), e);
     }
+    Thread resizer = io.tty() ? Thread.ofVirtual().start(() -> resize(p, io.resizes())) : null;
     try {
       if (io.stdin() != null) {
         Thread.ofVirtual().start(() -> Pumps.copyAndClose(io.stdin(), p.getOutputStream()));
@@ -90,10 +97,80 @@ final class ProcessStreaming {
       err.join(TimeUnit.SECONDS.toMillis(10));
       return code;
     } finally {
+      if (resizer != null) {
+        resizer.interrupt();
+      }
       if (p.isAlive()) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
       }
+    }
+  }
+
+  /**
+   * Applies the client's terminal sizes to the pseudo-terminal {@code script} opened for {@code
+   * session} (the latest of those queued, once the command runs on it) until interrupted.
+   */
+  private static void resize(Process session, BlockingQueue<TerminalSize> sizes) {
+    try {
+      while (true) {
+        TerminalSize size = sizes.take();
+        for (TerminalSize later; (later = sizes.poll()) != null; ) {
+          size = later;
+        }
+        Optional<Path> tty = Optional.empty();
+        for (int i = 0; i < TTY_LOOKUPS && tty.isEmpty() && session.isAlive(); i++) {
+          tty = terminalOf(session);
+          if (tty.isEmpty()) {
+            Thread.sleep(TTY_LOOKUP_PAUSE_MILLIS);
+          }
+        }
+        if (tty.isPresent()) {
+          stty(tty.get(), size);
+        }
+      }
+    } catch (InterruptedException e) {
+      // the session ended
+    }
+  }
+
+  /** The pseudo-terminal the session's command reads: the standard input of script's child. */
+  private static Optional<Path> terminalOf(Process session) {
+    return session.descendants().map(h -> terminal(h.pid())).flatMap(Optional::stream).findFirst();
+  }
+
+  private static Optional<Path> terminal(long pid) {
+    Path stdin = linkTarget(Path.of("/proc", Long.toString(pid), "fd", "0"));
+    return stdin != null && stdin.startsWith("/dev/pts/") ? Optional.of(stdin) : Optional.empty();
+  }
+
+  private static Path linkTarget(Path link) {
+    try {
+      return Files.readSymbolicLink(link);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void stty(Path tty, TerminalSize size) throws InterruptedException {
+    try {
+      Process stty =
+          new ProcessBuilder(
+                  "stty",
+                  "-F",
+                  tty.toString(),
+                  "cols",
+                  Integer.toString(size.width()),
+                  "rows",
+                  Integer.toString(size.height()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!stty.waitFor(10, TimeUnit.SECONDS)) {
+        stty.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // no stty: the terminal keeps its size
     }
   }
 
