@@ -46,8 +46,10 @@ import io.k8j.kubelet.runtime.cri.ContainerdConfig;
 import io.k8j.kubelet.runtime.cri.CriRuntime;
 import io.k8j.kubelet.runtime.process.ProcessRuntime;
 import io.k8j.kubelet.runtime.simulated.SimulatedRuntime;
+import io.k8j.kubelet.server.ApiServerReviews;
 import io.k8j.kubelet.server.ClientCa;
 import io.k8j.kubelet.server.ContainerLogsHandler;
+import io.k8j.kubelet.server.KubeletAuth;
 import io.k8j.kubelet.server.KubeletMetrics;
 import io.k8j.kubelet.server.KubeletServer;
 import io.k8j.kubelet.server.StatsHandler;
@@ -251,7 +253,8 @@ public final class Kubelet implements AutoCloseable {
               ::handle);
       KeyStore clusterCa = ClientCa.of(client.getConfiguration());
       if (clusterCa != null) {
-        server.requireClientCertificates(clusterCa);
+        server.authenticateWith(
+            clusterCa, new KubeletAuth(options.nodeName(), new ApiServerReviews(client), clock));
       }
       if (options.readOnlyPort() != 0) {
         server.serveReadOnly(options.bindAddress(), Math.max(0, options.readOnlyPort()));

@@ -15,9 +15,12 @@ public record Identity(String user, List<String> groups) {
   public static final Identity KUBE_PROXY = new Identity("system:kube-proxy", List.of());
   public static final Identity CLUSTER_DNS = new Identity("system:kube-dns", List.of());
 
-  /** The API server as a client of the kubelets (logs, exec, stats). */
+  /**
+   * The API server as a client of the kubelets (logs, exec, stats), bound to {@code
+   * system:kubelet-api-admin}.
+   */
   public static final Identity KUBELET_CLIENT =
-      new Identity("kube-apiserver-kubelet-client", List.of("system:masters"));
+      new Identity("kube-apiserver-kubelet-client", List.of());
 
   public Identity {
     groups = List.copyOf(groups);

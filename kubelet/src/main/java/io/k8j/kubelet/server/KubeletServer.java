@@ -38,6 +38,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class KubeletServer implements AutoCloseable {
   static final String TEXT = "text/plain; charset=utf-8";
+
+  /** The request attribute holding the {@link KubeletAuth.Caller} of an authorized request. */
+  public static final String CALLER = "io.k8j.kubelet.caller";
+
   private static final java.util.Set<String> READ_ONLY_PATHS =
       java.util.Set.of("/healthz", "/pods", "/pods/", "/spec", "/spec/");
 
@@ -51,7 +55,7 @@ public final class KubeletServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final SslContextFactory.Server ssl;
-  private volatile boolean authenticate;
+  private volatile KubeletAuth auth;
   private ServerConnector readOnly;
   private final Supplier<List<Pod>> pods;
 
@@ -94,12 +98,21 @@ public final class KubeletServer implements AutoCloseable {
               send(response, callback, HttpStatus.NOT_FOUND_404, TEXT, "404 page not found\n");
               return true;
             }
-            if (authenticate
+            KubeletAuth a = auth;
+            if (a != null
                 && request.getConnectionMetaData().getConnector() == connector
-                && !path.equals("/healthz")
-                && !clientCertified(request)) {
-              send(response, callback, HttpStatus.UNAUTHORIZED_401, TEXT, "Unauthorized\n");
-              return true;
+                && !path.equals("/healthz")) {
+              KubeletAuth.Decision d =
+                  a.decide(
+                      clientCertificates(request),
+                      request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                      request.getMethod(),
+                      path);
+              if (!d.allowed()) {
+                send(response, callback, d.code(), TEXT, d.message());
+                return true;
+              }
+              request.setAttribute(CALLER, d.caller());
             }
             switch (path) {
               case "/healthz" -> {
@@ -165,14 +178,17 @@ public final class KubeletServer implements AutoCloseable {
   }
 
   /**
-   * Asks callers for a client certificate issued by one of {@code clientCa}'s certificates (the
-   * cluster CA) and refuses every request but {@code /healthz} without one (401), as upstream's
-   * kubelet with {@code --client-ca-file} and anonymous access off. Called before {@link #start}.
+   * Authenticates and authorizes every request but {@code /healthz} with {@code auth}, as
+   * upstream's kubelet with {@code --client-ca-file}, webhook authentication and authorization and
+   * anonymous access off: callers present a client certificate issued by one of {@code clientCa}'s
+   * certificates (the cluster CA) or a bearer token; without either, 401; without the right on the
+   * node's subresource, 403. The caller of an allowed request is the request attribute {@link
+   * #CALLER}. Called before {@link #start}.
    */
-  public void requireClientCertificates(KeyStore clientCa) {
+  public void authenticateWith(KeyStore clientCa, KubeletAuth auth) {
     ssl.setTrustStore(clientCa);
     ssl.setWantClientAuth(true);
-    authenticate = true;
+    this.auth = auth;
   }
 
   /**
@@ -192,11 +208,9 @@ public final class KubeletServer implements AutoCloseable {
     return readOnly == null ? -1 : readOnly.getLocalPort();
   }
 
-  private static boolean clientCertified(Request request) {
+  private static java.security.cert.X509Certificate[] clientCertificates(Request request) {
     Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
-    return ssl instanceof EndPoint.SslSessionData data
-        && data.peerCertificates() != null
-        && data.peerCertificates().length > 0;
+    return ssl instanceof EndPoint.SslSessionData data ? data.peerCertificates() : null;
   }
 
   /**

@@ -13,11 +13,9 @@ import io.k8j.kubelet.runtime.StreamingRuntime;
 import io.k8j.streaming.Negotiation;
 import io.k8j.streaming.portforward.PortForwardServer;
 import io.k8j.streaming.remotecommand.RemoteCommandServer;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -26,15 +24,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet's streaming endpoints: {@code /exec/{ns}/{pod}[/{uid}]/{container}}, {@code
- * /attach/...} and {@code /portForward/{ns}/{pod}[/{uid}]}. Callers must present a client
- * certificate the cluster CA signed; only the API server's kubelet client ({@code
- * kube-apiserver-kubelet-client}) and {@code system:masters} may stream (upstream asks the API
- * server with a SubjectAccessReview for {@code nodes/proxy}; that is not done here yet).
+ * /attach/...} and {@code /portForward/{ns}/{pod}[/{uid}]}. The server's auth filter has already
+ * authorized the caller for {@code nodes/proxy} ({@link KubeletAuth}); without one (a kubelet
+ * serving no authentication) nobody streams.
  */
 final class StreamingHandler {
   private static final Logger log = LoggerFactory.getLogger(StreamingHandler.class);
-  static final String API_SERVER_CLIENT = "kube-apiserver-kubelet-client";
-  private static final String MASTERS = "system:masters";
 
   private final Supplier<List<Pod>> pods;
   private final ContainerRuntime runtime;
@@ -47,21 +42,11 @@ final class StreamingHandler {
   void handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     String[] parts = path.substring(1).split("/");
-    String user = authenticate(request);
-    if (user == null) {
+    if (!(request.getAttribute(KubeletServer.CALLER) instanceof KubeletAuth.Caller caller)) {
       Negotiation.reject(response, callback, 401, "Unauthorized");
       return;
     }
-    if (user.isEmpty()) {
-      Negotiation.reject(
-          response,
-          callback,
-          403,
-          "Forbidden (user="
-              + subject(request)
-              + ", verb=create, resource=nodes, subresource=proxy)");
-      return;
-    }
+    String user = caller.name();
     if (!(runtime instanceof StreamingRuntime streaming)) {
       Negotiation.reject(
           response, callback, 501, "the " + runtime.name() + " runtime does not stream");
@@ -159,42 +144,5 @@ final class StreamingHandler {
         .stream()
         .map(io.k8j.cri.v1.PodSandbox::getId)
         .findFirst();
-  }
-
-  /**
-   * The caller's user name when it may stream, "" when it may not, null when it presented no
-   * verified client certificate.
-   */
-  private static String authenticate(Request request) {
-    X509Certificate[] chain = chain(request);
-    if (chain == null || chain.length == 0) {
-      return null;
-    }
-    String subject = chain[0].getSubjectX500Principal().getName();
-    String cn = attribute(subject, "CN");
-    boolean masters =
-        List.of(subject.split("(?<!\\\\),")).stream()
-            .anyMatch(r -> r.strip().equals("O=" + MASTERS));
-    return API_SERVER_CLIENT.equals(cn) || masters ? cn : "";
-  }
-
-  private static String subject(Request request) {
-    X509Certificate[] chain = chain(request);
-    return chain == null ? "" : attribute(chain[0].getSubjectX500Principal().getName(), "CN");
-  }
-
-  private static X509Certificate[] chain(Request request) {
-    Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
-    return ssl instanceof EndPoint.SslSessionData data ? data.peerCertificates() : null;
-  }
-
-  private static String attribute(String rfc2253, String key) {
-    for (String rdn : rfc2253.split("(?<!\\\\),")) {
-      String r = rdn.strip();
-      if (r.startsWith(key + "=")) {
-        return r.substring(key.length() + 1);
-      }
-    }
-    return "";
   }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * The default ClusterRoles and ClusterRoleBindings, created or reconciled at start as upstream's
  * bootstrap policy: cluster-admin (bound to {@code system:masters}), admin, edit, view,
  * system:discovery, system:basic-user, system:public-info-viewer, and the components' roles
- * (system:kube-scheduler, system:kube-controller-manager and the controllers' roles, system:node).
+ * (system:kube-scheduler, system:kube-controller-manager and the controllers' roles, system:node,
+ * system:kubelet-api-admin for the API server's calls to the kubelets).
  */
 public final class BootstrapPolicy {
   private static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
@@ -146,6 +147,15 @@ public final class BootstrapPolicy {
             List.of("create", "patch", "update"), List.of("", "events.k8s.io"), List.of("events")));
     role(
         clusterRoles,
+        "system:kubelet-api-admin",
+        resources(READ, List.of(""), List.of("nodes")),
+        resources(List.of("proxy"), List.of(""), List.of("nodes")),
+        resources(
+            ALL,
+            List.of(""),
+            List.of("nodes/proxy", "nodes/metrics", "nodes/spec", "nodes/stats", "nodes/log")));
+    role(
+        clusterRoles,
         "system:kube-dns",
         resources(
             List.of("list", "watch"),
@@ -186,6 +196,12 @@ public final class BootstrapPolicy {
         "system:node-proxier",
         "system:node-proxier",
         user("system:kube-proxy"));
+    // the API server calls the kubelets (logs, exec, metrics) as itself, as kubeadm binds it
+    binding(
+        clusterRoleBindings,
+        "kube-apiserver-kubelet-client",
+        "system:kubelet-api-admin",
+        user("kube-apiserver-kubelet-client"));
     binding(
         clusterRoleBindings,
         "system:kube-dns",
