@@ -319,7 +319,9 @@ public final class ApiServer implements AutoCloseable {
     if (!a.enabled()) {
       return null;
     }
-    auditLog = new AuditLog(a.logPath(), a.maxSizeMegabytes() * 1024L * 1024L);
+    auditLog =
+        new AuditLog(
+            a.logPath(), a.maxSizeMegabytes() * 1024L * 1024L, a.maxAgeDays(), a.maxBackups());
     LOG.info("audit: policy {}, log {}", a.policyFile(), a.logPath());
     return new Auditor(AuditPolicy.read(a.policyFile()), auditLog, options.clock());
   }

@@ -43,9 +43,16 @@ public record ApiServerOptions(
    * @param logPath {@code --audit-log-path}: the log file, {@code -} for standard output; null
    *     audits nothing
    * @param maxSizeMegabytes {@code --audit-log-maxsize}: rotate the file past this size; 0 never
+   * @param maxAgeDays {@code --audit-log-maxage}: remove rotated files older than this; 0 never
+   * @param maxBackups {@code --audit-log-maxbackup}: keep at most this many rotated files; 0 all
    */
-  public record AuditOptions(Path policyFile, Path logPath, int maxSizeMegabytes) {
+  public record AuditOptions(
+      Path policyFile, Path logPath, int maxSizeMegabytes, int maxAgeDays, int maxBackups) {
     public static final AuditOptions NONE = new AuditOptions(null, null, 0);
+
+    public AuditOptions(Path policyFile, Path logPath, int maxSizeMegabytes) {
+      this(policyFile, logPath, maxSizeMegabytes, 0, 0);
+    }
 
     public boolean enabled() {
       return policyFile != null && logPath != null;

@@ -117,6 +117,19 @@ final class ServerCommand implements Callable<Integer> {
           "Rotate the audit log once it passes this many megabytes; 0 never (default: ${DEFAULT-VALUE}).")
   int auditLogMaxSize = 100;
 
+  @Option(
+      names = "--audit-log-maxage",
+      paramLabel = "DAYS",
+      description =
+          "Remove rotated audit logs older than this many days; 0 never (default: ${DEFAULT-VALUE}).")
+  int auditLogMaxAge;
+
+  @Option(
+      names = "--audit-log-maxbackup",
+      paramLabel = "N",
+      description = "Keep at most this many rotated audit logs; 0 all (default: ${DEFAULT-VALUE}).")
+  int auditLogMaxBackup;
+
   static boolean isRunning() {
     return running;
   }

@@ -47,7 +47,11 @@ final class ServerComponents implements AutoCloseable {
                       .withEncryptionProviderConfig(cmd.encryptionProviderConfig)
                       .withAudit(
                           new ApiServerOptions.AuditOptions(
-                              cmd.auditPolicyFile, cmd.auditLogPath, cmd.auditLogMaxSize))));
+                              cmd.auditPolicyFile,
+                              cmd.auditLogPath,
+                              cmd.auditLogMaxSize,
+                              cmd.auditLogMaxAge,
+                              cmd.auditLogMaxBackup))));
       api.start();
       LOG.info("API server ready at {}", api.url());
       Path kubeconfig = cmd.dataDir.resolve("admin.kubeconfig").toAbsolutePath();

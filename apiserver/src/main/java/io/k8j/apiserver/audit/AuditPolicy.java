@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Upstream's {@code audit.k8s.io/v1 Policy}: the first rule matching a request's user, groups,
  * verb, resource (group, resources, resourceNames), namespace or non-resource URL gives its level;
- * no rule, level None.
+ * no rule, level None. The policy's {@code omitStages} and the matching rule's together name the
+ * stages not logged.
  */
 public record AuditPolicy(List<Rule> rules, List<String> omitStages) {
   /** The audit levels, least to most. */
@@ -112,23 +115,58 @@ public record AuditPolicy(List<Rule> rules, List<String> omitStages) {
               resources,
               strings(r.path("namespaces")),
               strings(r.path("nonResourceURLs")),
-              strings(r.path("omitStages"))));
+              stages(file, r.path("omitStages"))));
     }
-    return new AuditPolicy(List.copyOf(rules), strings(doc.path("omitStages")));
+    return new AuditPolicy(List.copyOf(rules), stages(file, doc.path("omitStages")));
   }
 
-  /** The level of a request, and whether its ResponseComplete stage is omitted. */
-  public Level levelOf(Attributes a) {
+  /** The stages of an event, in the order a request passes them. */
+  public enum Stage {
+    RequestReceived,
+    ResponseStarted,
+    ResponseComplete,
+    Panic
+  }
+
+  /** What the policy says of one request: its level and the stages left out of the log. */
+  public record Decision(Level level, Set<Stage> omitStages) {
+    public boolean records(Stage stage) {
+      return level != Level.None && !omitStages.contains(stage);
+    }
+  }
+
+  /**
+   * The level of a request by the first rule matching it (None when none does), and the stages the
+   * rule and the policy omit.
+   */
+  public Decision decide(Attributes a) {
     for (Rule r : rules) {
       if (r.matches(a)) {
-        if (r.omitStages().contains("ResponseComplete")
-            || omitStages.contains("ResponseComplete")) {
-          return Level.None;
+        Set<Stage> omit = EnumSet.noneOf(Stage.class);
+        for (List<String> names : List.of(omitStages, r.omitStages())) {
+          names.forEach(n -> omit.add(Stage.valueOf(n)));
         }
-        return r.level();
+        return new Decision(r.level(), Set.copyOf(omit));
       }
     }
-    return Level.None;
+    return new Decision(Level.None, Set.of());
+  }
+
+  private static List<String> stages(Path file, JsonNode array) {
+    List<String> names = strings(array);
+    for (String n : names) {
+      try {
+        Stage.valueOf(n);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            file
+                + ": omitStages: Unsupported value: \""
+                + n
+                + "\": supported values: \"RequestReceived\", \"ResponseStarted\","
+                + " \"ResponseComplete\", \"Panic\"");
+      }
+    }
+    return names;
   }
 
   static List<String> strings(JsonNode array) {

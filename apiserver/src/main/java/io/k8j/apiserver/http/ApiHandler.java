@@ -111,16 +111,17 @@ public final class ApiHandler extends Handler.Abstract {
     boolean acquired = false;
     ScheduledFuture<?> timeout = null;
     java.time.Instant received = java.time.Instant.now();
-    UserInfo authenticated = null;
+    Auditor.Event audit = null;
     ApiException failure = null;
     try {
+      boolean longRunning =
+          info.verb().equals("watch") || LONG_RUNNING_SUBRESOURCES.contains(info.subresource());
       if (!PUBLIC.contains(ex.path())) {
-        authenticated = authenticate(ex);
+        UserInfo authenticated = authenticate(ex);
+        audit = beginAudit(ex, info, authenticated, received, longRunning);
         ex.user(impersonate(ex, authenticated));
         authorize(ex, info);
       }
-      boolean longRunning =
-          info.verb().equals("watch") || LONG_RUNNING_SUBRESOURCES.contains(info.subresource());
       if (!longRunning) {
         acquired = inFlight.tryAcquire();
         if (!acquired) {
@@ -149,11 +150,15 @@ public final class ApiHandler extends Handler.Abstract {
       respond(ex, e);
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", ex.method(), ex.path(), e);
+      if (audit != null) {
+        audit.panic(ex.user(), e);
+        audit = null;
+      }
       failure = ApiException.internal(e.toString());
       respond(ex, failure);
     } finally {
-      if (auditor != null && authenticated != null) {
-        audit(ex, info, authenticated, received, failure);
+      if (audit != null) {
+        completeAudit(ex, audit, failure);
       }
       if (timeout != null) {
         timeout.cancel(false);
@@ -166,24 +171,47 @@ public final class ApiHandler extends Handler.Abstract {
     return true;
   }
 
-  private void audit(
+  /**
+   * Starts the audit event of an authenticated request (its RequestReceived stage), sends its
+   * {@code Audit-ID} and, for a long-running request, logs ResponseStarted when its response
+   * starts; null when nothing is audited.
+   */
+  private Auditor.Event beginAudit(
       HttpExchange ex,
       RequestInfo info,
       UserInfo authenticated,
       java.time.Instant received,
-      ApiException failure) {
-    UserInfo user = ex.user() == null ? authenticated : ex.user();
+      boolean longRunning) {
+    if (auditor == null) {
+      return null;
+    }
     try {
       String query = ex.rawQuery();
-      auditor.record(
-          new Auditor.Request(
-              attributes(info, user, ex),
-              authenticated,
-              query == null || query.isEmpty() ? ex.path() : ex.path() + "?" + query,
-              info.version(),
-              ex.remoteAddress(),
-              ex.header("User-Agent"),
-              received,
+      Auditor.Event event =
+          auditor.begin(
+              new Auditor.Request(
+                  attributes(info, authenticated, ex),
+                  query == null || query.isEmpty() ? ex.path() : ex.path() + "?" + query,
+                  info.version(),
+                  ex.remoteAddress(),
+                  ex.header("User-Agent"),
+                  received));
+      ex.setHeader("Audit-ID", event.id());
+      if (longRunning) {
+        ex.onResponseStarted(event::responseStarted);
+      }
+      return event;
+    } catch (RuntimeException e) {
+      LOG.warn("audit of {} {} failed: {}", ex.method(), ex.path(), e.toString());
+      return null;
+    }
+  }
+
+  private static void completeAudit(HttpExchange ex, Auditor.Event audit, ApiException failure) {
+    try {
+      audit.responseComplete(
+          new Auditor.Outcome(
+              ex.user(),
               ex.status(),
               failure == null ? null : failure.toStatus(),
               ex.bodyIfRead(),

@@ -36,6 +36,7 @@ public final class HttpExchange {
   private volatile io.k8j.apiserver.auth.UserInfo user;
   private volatile byte[] requestBody;
   private volatile byte[] responseBody;
+  private volatile java.util.function.IntConsumer onStarted;
 
   HttpExchange(Request request, Response response, Callback callback) {
     this.request = request;
@@ -97,6 +98,20 @@ public final class HttpExchange {
     return committed;
   }
 
+  /** Calls {@code listener} with the status code once the response starts (the audit log). */
+  void onResponseStarted(java.util.function.IntConsumer listener) {
+    this.onStarted = listener;
+  }
+
+  private void started(int code) {
+    status = code;
+    committed = true;
+    java.util.function.IntConsumer l = onStarted;
+    if (l != null) {
+      l.accept(code);
+    }
+  }
+
   /** Whether a response has been sent or started. */
   boolean answered() {
     return claimed.get();
@@ -114,8 +129,7 @@ public final class HttpExchange {
     try {
       if (container != null
           && container.upgrade((req, resp, cb) -> endpoint, request, response, callback)) {
-        committed = true;
-        status = 101;
+        started(101);
         return true;
       }
     } catch (RuntimeException e) {
@@ -137,8 +151,7 @@ public final class HttpExchange {
         || !claimed.compareAndSet(false, true)) {
       return false;
     }
-    status = 101;
-    committed = true;
+    started(101);
     io.k8j.streaming.upgrade.Upgrades.switchProtocols(
         request, response, callback, headers, protocol);
     return true;
@@ -249,9 +262,8 @@ public final class HttpExchange {
     if (!claimed.compareAndSet(false, true)) {
       return;
     }
-    status = code;
-    committed = true;
     responseBody = body;
+    started(code);
     response.setStatus(code);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     byte[] out = body;
@@ -273,8 +285,7 @@ public final class HttpExchange {
     if (!claimed.compareAndSet(false, true)) {
       throw ApiException.timeout("the request timed out before its stream started");
     }
-    status = code;
-    committed = true;
+    started(code);
     response.setStatus(code);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, private");
