@@ -13,6 +13,7 @@ import io.k8j.kubelet.RuntimeKind;
 import io.k8j.proxy.ProxyOptions;
 import io.k8j.proxy.ServiceProxy;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -95,10 +96,17 @@ final class NodeComponents implements AutoCloseable {
               new ClusterDns(
                   client(Identity.CLUSTER_DNS),
                   DnsOptions.defaults()
-                      .withListen(InetAddress.getByName("0.0.0.0"), flags.clusterDnsPort)));
+                      .withListen(InetAddress.getByName("0.0.0.0"), flags.clusterDnsPort)
+                      .withMetricsPort(
+                          flags.clusterDnsMetricsPort > 0 ? flags.clusterDnsMetricsPort : -1)));
       dns.start();
       LOG.info("cluster DNS answering on {}", dns.address());
-      KubeDnsService.advertise(client(node), flags.nodeName, dns.address().getPort());
+      InetSocketAddress metrics = dns.metricsAddress();
+      KubeDnsService.advertise(
+          client(node),
+          flags.nodeName,
+          dns.address().getPort(),
+          metrics == null ? 0 : metrics.getPort());
     }
   }
 

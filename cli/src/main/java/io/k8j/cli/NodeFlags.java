@@ -55,6 +55,15 @@ final class NodeFlags {
   int clusterDnsPort = 53;
 
   @Option(
+      names = "--cluster-dns-metrics-port",
+      paramLabel = "PORT",
+      description =
+          "The port cluster DNS serves its Prometheus /metrics on, on every address (CoreDNS's"
+              + " prometheus plugin; the kube-dns Service's metrics port); 0 turns it off"
+              + " (default: ${DEFAULT-VALUE}).")
+  int clusterDnsMetricsPort = 9153;
+
+  @Option(
       names = "--kubelet-port",
       paramLabel = "PORT",
       description = "The kubelet API's HTTPS port (default: ${DEFAULT-VALUE}).")

@@ -9,11 +9,15 @@ import io.k8j.dns.model.ClusterRecords;
 import io.k8j.dns.model.RecordsFeed;
 import io.k8j.dns.server.DnsMetrics;
 import io.k8j.dns.server.EveryAddressUdp;
+import io.k8j.dns.server.MetricsServer;
 import io.k8j.dns.server.QueryHandler;
 import io.k8j.dns.server.TcpServer;
 import io.k8j.dns.server.UdpServer;
 import io.k8j.dns.zone.KubernetesZone;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -68,6 +72,8 @@ public final class ClusterDns implements AutoCloseable {
   private UdpServer udp;
   private EveryAddressUdp everyAddressUdp;
   private TcpServer tcp;
+  private final PrometheusMeterRegistry prometheus;
+  private MetricsServer metricsServer;
 
   /** Cluster DNS on its own informers, started and stopped with it. */
   public ClusterDns(KubernetesClient client, DnsOptions options) {
@@ -97,11 +103,16 @@ public final class ClusterDns implements AutoCloseable {
             options.upstreamTimeout(),
             options.clock(),
             new ResponseCache(options.clock(), options.cacheSize(), CACHE_MAX_TTL_SECONDS));
+    this.prometheus =
+        options.metricsPort() >= 0 ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     DnsMetrics metrics =
         new DnsMetrics(
-            options.meterRegistry() == null
-                ? new CompositeMeterRegistry()
-                : options.meterRegistry());
+            registry(options.meterRegistry(), prometheus),
+            DnsMetrics.serverLabel(
+                options.listenAddress().isAnyLocalAddress()
+                    ? ""
+                    : options.listenAddress().getHostAddress(),
+                options.port()));
     this.handler = new QueryHandler(zone, forwarder, metrics);
   }
 
@@ -125,6 +136,16 @@ public final class ClusterDns implements AutoCloseable {
       everyAddressUdp.start();
     }
     tcp.start();
+    if (prometheus != null) {
+      InetSocketAddress at = new InetSocketAddress(options.listenAddress(), options.metricsPort());
+      try {
+        metricsServer = new MetricsServer(at, prometheus);
+        LOG.info("cluster DNS metrics on http://{}/metrics", metricsServer.address());
+      } catch (IOException e) {
+        // names matter more than their counts: serve DNS all the same
+        LOG.warn("cluster DNS metrics not served on {}: {}", at, e.getMessage());
+      }
+    }
     LOG.info(
         "cluster DNS serving {} on {} (udp, tcp), upstream {}",
         options.clusterDomain(),
@@ -141,6 +162,20 @@ public final class ClusterDns implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the meters go: one registry or both (a composite costs each count a little more). */
+  private static MeterRegistry registry(MeterRegistry given, MeterRegistry prometheus) {
+    if (given == null || prometheus == null) {
+      MeterRegistry one = given != null ? given : prometheus;
+      return one != null ? one : new CompositeMeterRegistry();
+    }
+    return new CompositeMeterRegistry().add(given).add(prometheus);
+  }
+
+  /** Where {@code /metrics} is served; null when it is not. */
+  public InetSocketAddress metricsAddress() {
+    return metricsServer == null ? null : metricsServer.address();
   }
 
   /** Whether the informers have loaded their first lists. */
@@ -215,6 +250,9 @@ public final class ClusterDns implements AutoCloseable {
       }
       if (tcp != null) {
         tcp.close();
+      }
+      if (metricsServer != null) {
+        metricsServer.close();
       }
     } catch (IOException e) {
       LOG.debug("closing cluster DNS: {}", e.toString());

@@ -23,7 +23,9 @@ import java.util.List;
  * @param udpReaders threads reading the UDP socket
  * @param syncTimeout how long {@link ClusterDns#start} waits for the informers' first lists (as
  *     CoreDNS, it then serves anyway, answering SERVFAIL where it would say NXDOMAIN)
- * @param meterRegistry where the metrics go; null for none
+ * @param metricsPort where {@code /metrics} is served in the Prometheus format, on the listen
+ *     address, as CoreDNS's {@code prometheus :9153}; 0 for any free port, negative for nowhere
+ * @param meterRegistry where the metrics go as well; null for only the metrics port
  * @param clock time, for the cache and the SOA serial
  */
 public record DnsOptions(
@@ -36,6 +38,7 @@ public record DnsOptions(
     int cacheSize,
     int udpReaders,
     Duration syncTimeout,
+    int metricsPort,
     MeterRegistry meterRegistry,
     Clock clock) {
 
@@ -47,7 +50,7 @@ public record DnsOptions(
 
   /**
    * Port 53 on every address, {@code cluster.local}, the host's nameservers upstream, TTL 5 s, a 2
-   * s upstream deadline, 10,000 cached answers.
+   * s upstream deadline, 10,000 cached answers, no metrics port.
    */
   public static DnsOptions defaults() {
     return new DnsOptions(
@@ -60,6 +63,7 @@ public record DnsOptions(
         10_000,
         Math.max(2, Runtime.getRuntime().availableProcessors()),
         Duration.ofSeconds(5),
+        -1,
         null,
         Clock.SYSTEM);
   }
@@ -87,6 +91,7 @@ public record DnsOptions(
         cacheSize,
         udpReaders,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         clock);
   }
@@ -102,6 +107,7 @@ public record DnsOptions(
         cacheSize,
         udpReaders,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         clock);
   }
@@ -117,6 +123,7 @@ public record DnsOptions(
         cacheSize,
         udpReaders,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         clock);
   }
@@ -132,6 +139,7 @@ public record DnsOptions(
         cacheSize,
         udpReaders,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         clock);
   }
@@ -147,6 +155,7 @@ public record DnsOptions(
         cacheSize,
         udpReaders,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         clock);
   }
@@ -162,6 +171,7 @@ public record DnsOptions(
         entries,
         udpReaders,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         clock);
   }
@@ -177,6 +187,7 @@ public record DnsOptions(
         cacheSize,
         threads,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         clock);
   }
@@ -192,7 +203,25 @@ public record DnsOptions(
         cacheSize,
         udpReaders,
         syncTimeout,
+        metricsPort,
         registry,
+        clock);
+  }
+
+  /** Serves {@code /metrics} on {@code p} (0: any free port; negative: not at all). */
+  public DnsOptions withMetricsPort(int p) {
+    return new DnsOptions(
+        listenAddress,
+        port,
+        clusterDomain,
+        upstreams,
+        ttl,
+        upstreamTimeout,
+        cacheSize,
+        udpReaders,
+        syncTimeout,
+        p,
+        meterRegistry,
         clock);
   }
 
@@ -207,6 +236,7 @@ public record DnsOptions(
         cacheSize,
         udpReaders,
         syncTimeout,
+        metricsPort,
         meterRegistry,
         c);
   }

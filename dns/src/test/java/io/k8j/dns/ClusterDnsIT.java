@@ -17,6 +17,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +75,7 @@ class ClusterDnsIT {
                 .withListen(LOOPBACK, 0)
                 .withUpstreams(List.of(upstream.address()))
                 .withUpstreamTimeout(Duration.ofSeconds(1))
+                .withMetricsPort(0)
                 .withMeterRegistry(registry));
     dns.start();
   }
@@ -293,12 +298,60 @@ class ClusterDnsIT {
   @Test
   void queriesAreCountedByTypeAndRcode() throws Exception {
     query(udp(), "nothing.default.svc.cluster.local", Type.AAAA);
-    assertThat(registry.get("dns.requests").tags("proto", "udp", "type", "AAAA").counter().count())
+    assertThat(
+            registry
+                .get("coredns.dns.requests")
+                .tags("proto", "udp", "type", "AAAA")
+                .counter()
+                .count())
         .isGreaterThanOrEqualTo(1);
-    assertThat(registry.get("dns.responses").tags("rcode", "NXDOMAIN").counter().count())
+    assertThat(
+            registry
+                .get("coredns.dns.responses")
+                .tags("rcode", "NXDOMAIN", "plugin", "kubernetes")
+                .counter()
+                .count())
         .isGreaterThanOrEqualTo(1);
-    assertThat(registry.get("dns.request.duration").tags("source", "zone").timer().count())
+    assertThat(registry.get("coredns.dns.request.duration").tags("type", "AAAA").timer().count())
         .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void prometheusScrapesCoreDnsMetricsOnTheMetricsPort() throws Exception {
+    query(udp(), "nothing.default.svc.cluster.local", Type.AAAA);
+    query(tcp(), "nothing.default.svc.cluster.local", Type.AAAA);
+    // a name no other test asks: a cache miss, then a hit
+    String fresh = "fresh" + System.nanoTime() + ".example.org";
+    upstream.add(new ARecord(Name.fromString(fresh + "."), DClass.IN, 300, addr("192.0.2.7")));
+    query(udp(), fresh, Type.A);
+    query(udp(), fresh, Type.A);
+    HttpClient http = HttpClient.newHttpClient();
+    URI base = URI.create("http://127.0.0.1:" + dns.metricsAddress().getPort());
+    HttpResponse<String> scrape =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    String text = scrape.body();
+    assertThat(text)
+        .containsPattern(
+            "(?m)^coredns_dns_requests_total\\{[^}]*proto=\"tcp\"[^}]*type=\"AAAA\"[^}]*\\}"
+                + " [1-9]")
+        .containsPattern(
+            "(?m)^coredns_dns_responses_total\\{[^}]*plugin=\"kubernetes\",rcode=\"NXDOMAIN\""
+                + "[^}]*\\} [1-9]")
+        .containsPattern(
+            "(?m)^coredns_dns_request_duration_seconds_bucket\\{[^}]*type=\"AAAA\"[^}]*le=\"0.001\"\\}")
+        .containsPattern("(?m)^coredns_dns_request_duration_seconds_count\\{[^}]*type=\"AAAA\"")
+        .containsPattern("(?m)^coredns_cache_hits_total\\{[^}]*type=\"success\"[^}]*\\} [1-9]")
+        .containsPattern("(?m)^coredns_cache_misses_total\\{[^}]*\\} [1-9]");
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(base.resolve("/nothing")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(404);
   }
 
   private static Service createClusterIp(

@@ -92,7 +92,8 @@ public final class DnsBench {
               api.client(),
               DnsOptions.defaults()
                   .withListen(InetAddress.getLoopbackAddress(), 0)
-                  .withUpstreams(List.of()))) {
+                  .withUpstreams(List.of())
+                  .withMetricsPort(0))) {
         dns.start();
         byte[] query = query("web.default.svc.cluster.local.");
         awaitAnswer(dns.address(), query);

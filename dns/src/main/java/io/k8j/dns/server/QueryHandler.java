@@ -93,11 +93,15 @@ public final class QueryHandler {
   private Message forward(Query q, boolean mayWait) {
     Message cached = forwarder.cached(q.message());
     if (cached != null) {
+      metrics.cacheHit(
+          cached.getRcode() == Rcode.NXDOMAIN || cached.getSection(Section.ANSWER).isEmpty());
       return finish(q, cached, Source.CACHE);
     }
     if (!mayWait) {
       return null;
     }
+    // counted once, by the thread that goes upstream (the reader that could not wait also looked)
+    metrics.cacheMiss();
     try {
       return finish(q, forwarder.forward(q.message()), Source.UPSTREAM);
     } catch (UpstreamFailure e) {
@@ -121,8 +125,9 @@ public final class QueryHandler {
   /** Counts the query and its response once, when the response is known. */
   private Message finish(Query q, Message response, Source source) {
     Record question = q.message().getQuestion();
-    metrics.request(q.proto(), question == null ? -1 : question.getType());
-    metrics.response(response.getRcode(), source, q.startNanos());
+    int type = question == null ? -1 : question.getType();
+    metrics.request(q.proto(), type);
+    metrics.response(type, response.getRcode(), source, q.startNanos());
     return response;
   }
 

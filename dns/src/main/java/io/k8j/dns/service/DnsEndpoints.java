@@ -24,36 +24,60 @@ public final class DnsEndpoints {
   /** Set on its Node by a node that runs the cluster DNS server: the port it answers on. */
   public static final String PORT_ANNOTATION = "k8j.io/cluster-dns-port";
 
+  /** Set with {@link #PORT_ANNOTATION}: the port its {@code /metrics} answers on, if any. */
+  public static final String METRICS_PORT_ANNOTATION = "k8j.io/cluster-dns-metrics-port";
+
+  /** The ports a DNS server answers on: DNS, and metrics (0: none). */
+  record Ports(int dns, int metrics) implements Comparable<Ports> {
+    @Override
+    public int compareTo(Ports o) {
+      return dns != o.dns ? Integer.compare(dns, o.dns) : Integer.compare(metrics, o.metrics);
+    }
+
+    /** The EndpointSlice's name suffix. */
+    String suffix() {
+      return metrics > 0 ? dns + "-" + metrics : Integer.toString(dns);
+    }
+  }
+
   /** One node that serves DNS. */
-  record Server(String nodeName, String ip, int port, boolean ready) {}
+  record Server(String nodeName, String ip, Ports ports, boolean ready) {}
 
   private DnsEndpoints() {}
 
-  /** The DNS servers among {@code nodes}, by port, in node name order. */
-  static Map<Integer, List<Server>> byPort(Collection<Node> nodes) {
-    Map<Integer, List<Server>> out = new TreeMap<>();
+  /** The DNS servers among {@code nodes}, by ports, in node name order. */
+  static Map<Ports, List<Server>> byPort(Collection<Node> nodes) {
+    Map<Ports, List<Server>> out = new TreeMap<>();
     List<Node> sorted = new ArrayList<>(nodes);
     sorted.sort(Comparator.comparing(n -> n.getMetadata().getName()));
     for (Node n : sorted) {
       Map<String, String> ann = n.getMetadata().getAnnotations();
-      String port = ann == null ? null : ann.get(PORT_ANNOTATION);
       String ip = Nodes.internalIp(n);
-      if (port == null || ip == null || n.getMetadata().getDeletionTimestamp() != null) {
+      if (ann == null || ip == null || n.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      int p;
-      try {
-        p = Integer.parseInt(port);
-      } catch (NumberFormatException e) {
+      int p = port(ann.get(PORT_ANNOTATION));
+      if (p == 0) {
         continue;
       }
-      if (p < 1 || p > 65535) {
-        continue;
-      }
-      out.computeIfAbsent(p, k -> new ArrayList<>())
-          .add(new Server(n.getMetadata().getName(), ip, p, Nodes.isReady(n)));
+      Ports ports = new Ports(p, port(ann.get(METRICS_PORT_ANNOTATION)));
+      out.computeIfAbsent(ports, k -> new ArrayList<>())
+          .add(new Server(n.getMetadata().getName(), ip, ports, Nodes.isReady(n)));
     }
     return out;
+  }
+
+  /** A port from an annotation's value; 0 when there is none or it is not a port. */
+  private static int port(String value) {
+    if (value == null) {
+      return 0;
+    }
+    try {
+      int p = Integer.parseInt(value);
+      return p >= 1 && p <= 65535 ? p : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   static List<Endpoint> sliceEndpoints(List<Server> servers) {
@@ -73,14 +97,19 @@ public final class DnsEndpoints {
     return out;
   }
 
-  static List<EndpointPort> slicePorts(int port) {
-    return List.of(
-        new EndpointPort(null, "dns", port, "UDP"), new EndpointPort(null, "dns-tcp", port, "TCP"));
+  static List<EndpointPort> slicePorts(Ports ports) {
+    List<EndpointPort> out = new ArrayList<>();
+    out.add(new EndpointPort(null, "dns", ports.dns(), "UDP"));
+    out.add(new EndpointPort(null, "dns-tcp", ports.dns(), "TCP"));
+    if (ports.metrics() > 0) {
+      out.add(new EndpointPort(null, "metrics", ports.metrics(), "TCP"));
+    }
+    return out;
   }
 
-  static List<EndpointSubset> subsets(Map<Integer, List<Server>> byPort) {
+  static List<EndpointSubset> subsets(Map<Ports, List<Server>> byPort) {
     List<EndpointSubset> out = new ArrayList<>();
-    for (Map.Entry<Integer, List<Server>> e : byPort.entrySet()) {
+    for (Map.Entry<Ports, List<Server>> e : byPort.entrySet()) {
       EndpointSubsetBuilder b = new EndpointSubsetBuilder();
       for (Server s : e.getValue()) {
         var address =
@@ -91,17 +120,14 @@ public final class DnsEndpoints {
           b.addToNotReadyAddresses(address);
         }
       }
-      b.addToPorts(
-          new EndpointPortBuilder()
-              .withName("dns")
-              .withPort(e.getKey())
-              .withProtocol("UDP")
-              .build(),
-          new EndpointPortBuilder()
-              .withName("dns-tcp")
-              .withPort(e.getKey())
-              .withProtocol("TCP")
-              .build());
+      for (EndpointPort p : slicePorts(e.getKey())) {
+        b.addToPorts(
+            new EndpointPortBuilder()
+                .withName(p.getName())
+                .withPort(p.getPort())
+                .withProtocol(p.getProtocol())
+                .build());
+      }
       out.add(b.build());
     }
     return out;

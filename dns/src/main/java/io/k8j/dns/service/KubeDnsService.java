@@ -44,7 +44,7 @@ public final class KubeDnsService implements AutoCloseable {
   private final CoalescedSync syncs =
       new CoalescedSync("kube-dns-service", this::sync, Duration.ofSeconds(2), LOG);
   private volatile SharedIndexInformer<Node> nodes;
-  private volatile Map<Integer, List<DnsEndpoints.Server>> lastWritten;
+  private volatile Map<DnsEndpoints.Ports, List<DnsEndpoints.Server>> lastWritten;
   private volatile Instant rewriteAfter = Instant.MIN;
 
   /**
@@ -55,8 +55,16 @@ public final class KubeDnsService implements AutoCloseable {
     this.clusterIp = clusterIp;
   }
 
-  /** Marks {@code nodeName} as running cluster DNS on {@code port} (its own Node, as the node). */
-  public static void advertise(KubernetesClient client, String nodeName, int port) {
+  /**
+   * Marks {@code nodeName} as running cluster DNS on {@code port}, with its metrics on {@code
+   * metricsPort} (0: none), on its own Node, as the node.
+   */
+  public static void advertise(
+      KubernetesClient client, String nodeName, int port, int metricsPort) {
+    String metrics =
+        metricsPort > 0
+            ? "\"" + DnsEndpoints.METRICS_PORT_ANNOTATION + "\":\"" + metricsPort + "\""
+            : "\"" + DnsEndpoints.METRICS_PORT_ANNOTATION + "\":null";
     client
         .nodes()
         .withName(nodeName)
@@ -66,8 +74,14 @@ public final class KubeDnsService implements AutoCloseable {
                 + DnsEndpoints.PORT_ANNOTATION
                 + "\":\""
                 + port
-                + "\"}}}");
-    LOG.info("node {}: advertised as a cluster DNS server on port {}", nodeName, port);
+                + "\","
+                + metrics
+                + "}}}");
+    LOG.info(
+        "node {}: advertised as a cluster DNS server on port {}, metrics on {}",
+        nodeName,
+        port,
+        metricsPort > 0 ? Integer.toString(metricsPort) : "none");
   }
 
   public void start() {
@@ -83,7 +97,7 @@ public final class KubeDnsService implements AutoCloseable {
     if (informer == null || !informer.hasSynced()) {
       throw new IllegalStateException("the Nodes are not listed yet");
     }
-    Map<Integer, List<DnsEndpoints.Server>> servers =
+    Map<DnsEndpoints.Ports, List<DnsEndpoints.Server>> servers =
         DnsEndpoints.byPort(informer.getStore().list());
     if (servers.equals(lastWritten) && Instant.now().isBefore(rewriteAfter)) {
       return;
@@ -156,7 +170,7 @@ public final class KubeDnsService implements AutoCloseable {
   }
 
   private void writeEndpoints(
-      Map<Integer, List<DnsEndpoints.Server>> servers, OwnerReference owner) {
+      Map<DnsEndpoints.Ports, List<DnsEndpoints.Server>> servers, OwnerReference owner) {
     Endpoints want =
         new EndpointsBuilder()
             .withNewMetadata()
@@ -176,11 +190,12 @@ public final class KubeDnsService implements AutoCloseable {
     }
   }
 
-  private void writeSlices(Map<Integer, List<DnsEndpoints.Server>> servers, OwnerReference owner) {
+  private void writeSlices(
+      Map<DnsEndpoints.Ports, List<DnsEndpoints.Server>> servers, OwnerReference owner) {
     var slices = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE);
     Set<String> wanted = new HashSet<>();
-    for (Map.Entry<Integer, List<DnsEndpoints.Server>> e : servers.entrySet()) {
-      String name = NAME + "-" + e.getKey();
+    for (Map.Entry<DnsEndpoints.Ports, List<DnsEndpoints.Server>> e : servers.entrySet()) {
+      String name = NAME + "-" + e.getKey().suffix();
       wanted.add(name);
       EndpointSlice want =
           new EndpointSliceBuilder()

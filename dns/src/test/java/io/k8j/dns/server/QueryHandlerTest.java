@@ -38,7 +38,7 @@ class QueryHandlerTest {
       new QueryHandler(
           new KubernetesZone(records, "cluster.local", 5, List.of()),
           new Forwarder(List.of(), Duration.ofMillis(100), clock, new ResponseCache(clock, 10, 30)),
-          new DnsMetrics(registry));
+          new DnsMetrics(registry, "dns://:53"));
 
   QueryHandlerTest() {
     records.putNamespace("default");
@@ -117,8 +117,23 @@ class QueryHandlerTest {
     Message r = handler.answer(q, true, "udp", System.nanoTime());
     assertThat(r.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(registry.get("dns.upstream.failures").counter().count()).isEqualTo(1);
-    assertThat(registry.get("dns.requests").tags("proto", "udp", "type", "A").counter().count())
+    assertThat(
+            registry
+                .get("coredns.dns.requests")
+                .tags("proto", "udp", "type", "A")
+                .counter()
+                .count())
         .as("counted once, not once per try")
+        .isEqualTo(1);
+    assertThat(registry.get("coredns.cache.misses").counter().count())
+        .as("one miss, though the cache was looked at by both tries")
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("coredns.dns.responses")
+                .tags("rcode", "SERVFAIL", "plugin", "forward")
+                .counter()
+                .count())
         .isEqualTo(1);
   }
 
