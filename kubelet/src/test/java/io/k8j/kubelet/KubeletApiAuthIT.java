@@ -17,12 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -218,14 +215,7 @@ class KubeletApiAuthIT {
     return HttpClient.newBuilder().sslContext(SimulatedKubeletIT.trustAll(keys)).build();
   }
 
-  /** A client certificate of the cluster CA naming {@code identity}. */
   private static KeyManager[] keysOf(Identity identity) throws Exception {
-    var c = api.server().pki().clientCredentials(identity);
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry("client", c.key(), new char[0], new X509Certificate[] {c.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
-    return kmf.getKeyManagers();
+    return SimulatedKubeletIT.keysOf(api, identity);
   }
 }

@@ -281,7 +281,13 @@ class SimulatedKubeletIT {
 
   /** The API server's kubelet-client certificate and key, as the API server presents them. */
   static javax.net.ssl.KeyManager[] apiServerKeys() throws Exception {
-    var c = api.server().pki().clientCredentials(io.k8j.apiserver.auth.Identity.KUBELET_CLIENT);
+    return keysOf(api, io.k8j.apiserver.auth.Identity.KUBELET_CLIENT);
+  }
+
+  /** A client certificate of the cluster CA of {@code api} naming {@code identity}, and its key. */
+  static javax.net.ssl.KeyManager[] keysOf(
+      TestApiServer api, io.k8j.apiserver.auth.Identity identity) throws Exception {
+    var c = api.server().pki().clientCredentials(identity);
     java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry("client", c.key(), new char[0], new X509Certificate[] {c.certificate()});
