@@ -86,8 +86,9 @@ public final class EncryptingStore extends ForwardingStore {
       }
       try {
         int skip = p.prefix().getBytes(StandardCharsets.UTF_8).length;
-        byte[] plain = p.decrypt(Arrays.copyOfRange(value, skip, value.length), kv.key());
-        if (i > 0) {
+        byte[] sealed = Arrays.copyOfRange(value, skip, value.length);
+        byte[] plain = p.decrypt(sealed, kv.key());
+        if (i > 0 || p.isStale(sealed)) {
           stale.put(kv.key(), kv.modRevision());
         }
         return new KeyValue(
@@ -135,6 +136,25 @@ public final class EncryptingStore extends ForwardingStore {
   public WriteResult delete(String key, Revision expectedModRevision) {
     stale.remove(key);
     return open(delegate.delete(key, expectedModRevision));
+  }
+
+  /** Closes the providers that hold connections (KMS plugins), then the store. */
+  @Override
+  public void close() {
+    byPrefix.values().stream()
+        .flatMap(List::stream)
+        .distinct()
+        .forEach(
+            p -> {
+              if (p instanceof AutoCloseable c) {
+                try {
+                  c.close();
+                } catch (Exception e) {
+                  // closing a plugin connection: nothing left to do on failure
+                }
+              }
+            });
+    super.close();
   }
 
   @Override

@@ -3,9 +3,11 @@ package io.k8j.apiserver.encryption;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.k8j.common.Clock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -64,7 +66,7 @@ public record EncryptionConfiguration(List<Rule> rules) {
     if (p.has("identity")) {
       out.add(new Provider.Identity());
     }
-    for (String type : List.of("aesgcm", "aescbc")) {
+    for (String type : List.of("aesgcm", "aescbc", "secretbox")) {
       for (JsonNode k : p.path(type).path("keys")) {
         String name = k.path("name").asText("");
         byte[] secret;
@@ -73,21 +75,65 @@ public record EncryptionConfiguration(List<Rule> rules) {
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("key " + name + ": secret is not base64");
         }
-        if (name.isEmpty() || !List.of(16, 24, 32).contains(secret.length)) {
+        List<Integer> sizes = type.equals("secretbox") ? List.of(32) : List.of(16, 24, 32);
+        if (name.isEmpty() || !sizes.contains(secret.length)) {
           throw new IllegalArgumentException(
-              "key " + name + ": needs a name and a 16, 24 or 32 byte secret");
+              "key "
+                  + name
+                  + ": needs a name and a "
+                  + (type.equals("secretbox") ? "32" : "16, 24 or 32")
+                  + " byte secret");
         }
         out.add(
-            type.equals("aesgcm")
-                ? new Provider.AesGcm(name, secret)
-                : new Provider.AesCbc(name, secret));
+            switch (type) {
+              case "aesgcm" -> new Provider.AesGcm(name, secret);
+              case "aescbc" -> new Provider.AesCbc(name, secret);
+              default -> new Provider.Secretbox(name, secret);
+            });
       }
+    }
+    if (p.has("kms")) {
+      out.add(kms(p.path("kms")));
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException(
-          "unsupported provider " + p.fieldNames().next() + ": use aesgcm, aescbc or identity");
+          "unsupported provider "
+              + p.fieldNames().next()
+              + ": use aesgcm, aescbc, secretbox, kms or identity");
     }
     return out;
+  }
+
+  /**
+   * A {@code kms} provider: only {@code apiVersion: v2} (KMS v1 is deprecated upstream and off
+   * unless a feature gate enables it), with a name without ':', a {@code unix://} endpoint and an
+   * optional {@code timeout} (3s by default).
+   */
+  private static Provider kms(JsonNode k) {
+    String name = k.path("name").asText("");
+    String version = k.path("apiVersion").asText("v1");
+    if (!version.equals("v2")) {
+      throw new IllegalArgumentException(
+          "kms provider "
+              + name
+              + ": apiVersion "
+              + version
+              + " is not supported: KMSv1 is deprecated, use apiVersion: v2");
+    }
+    if (name.isEmpty() || name.contains(":")) {
+      throw new IllegalArgumentException(
+          "kms provider: name: Invalid value: \"" + name + "\": should be non-empty, without ':'");
+    }
+    String endpoint = k.path("endpoint").asText("");
+    Duration timeout = Duration.ofSeconds(3);
+    if (k.has("timeout")) {
+      timeout = io.k8j.apiserver.http.GoDurations.parse(k.path("timeout").asText());
+      if (timeout == null || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "kms provider " + name + ": timeout: Invalid value: " + k.path("timeout").asText());
+      }
+    }
+    return new KmsV2(name, endpoint, timeout, Duration.ofMinutes(1), Clock.SYSTEM);
   }
 
   /** The providers of a resource, or null when it is stored as it is. */

@@ -1,6 +1,6 @@
 /**
- * Encryption at rest: upstream's EncryptionConfiguration (aesgcm, aescbc, identity providers) and
- * the store decorator that encrypts the configured resources' values on write and decrypts them on
- * read and watch.
+ * Encryption at rest: upstream's EncryptionConfiguration (aesgcm, aescbc, secretbox, kms v2 and
+ * identity providers) and the store decorator that encrypts the configured resources' values on
+ * write and decrypts them on read and watch.
  */
 package io.k8j.apiserver.encryption;

@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
  * Go duration strings as clients send them in {@code ?timeout=}: {@code 30s}, {@code 1m30s}, {@code
  * 500ms}.
  */
-final class GoDurations {
+public final class GoDurations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
   private GoDurations() {}
 
   /** The duration, or null when absent or not a Go duration. */
-  static Duration parse(String s) {
+  public static Duration parse(String s) {
     if (s == null || s.isEmpty()) {
       return null;
     }

@@ -70,13 +70,7 @@ class EncryptionTest {
           .doesNotContain("hunter2-plain")
           .doesNotContain(Base64.getEncoder().encodeToString("hunter2-plain".getBytes()))
           .doesNotContain("password");
-      assertThat(
-              admin
-                  .get("/api/v1/namespaces/default/secrets/db")
-                  .json()
-                  .path("data")
-                  .path("password")
-                  .asText())
+      assertThat(password(admin))
           .isEqualTo(Base64.getEncoder().encodeToString("hunter2-plain".getBytes()));
       assertThat(admin.get("/api/v1/namespaces/default/configmaps/kube-root-ca.crt").code())
           .isNotEqualTo(500);
@@ -100,5 +94,104 @@ class EncryptionTest {
                   .has("password"))
           .isTrue();
     }
+  }
+
+  @Test
+  void secretboxEncryptsAndTakesOverFromAesgcm() throws Exception {
+    Path dir = Files.createTempDirectory("k8j-encryption-secretbox");
+    String gcm1 = "- aesgcm:\n    keys:\n      - name: key1\n        secret: " + KEY1 + "\n";
+    String box = "- secretbox:\n    keys:\n      - name: box1\n        secret: " + KEY1 + "\n";
+    try (TestApiServer s = start(dir, config(dir, gcm1))) {
+      ApiClient admin = new ApiClient(s.kubeconfig());
+      assertThat(createDb(admin)).isEqualTo(201);
+    }
+    try (TestApiServer s = start(dir, config(dir, box + gcm1))) {
+      ApiClient admin = new ApiClient(s.kubeconfig());
+      var read = admin.get("/api/v1/namespaces/default/secrets/db");
+      assertThat(read.code()).isEqualTo(200);
+      assertThat(admin.put("/api/v1/namespaces/default/secrets/db", read.json()).code())
+          .isEqualTo(200);
+      assertThat(raw(s)).startsWith("k8s:enc:secretbox:v1:box1:").doesNotContain("password");
+      assertThat(password(admin))
+          .isEqualTo(Base64.getEncoder().encodeToString("hunter2-plain".getBytes()));
+    }
+  }
+
+  @Test
+  void aSecretboxKeyOfTheWrongSizeIsRefused() throws Exception {
+    Path dir = Files.createTempDirectory("k8j-encryption-bad");
+    Path file =
+        config(dir, "- secretbox:\n    keys:\n      - name: short\n        secret: " + KEY2 + "\n");
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> EncryptionConfiguration.read(file)))
+        .hasMessageContaining("short: needs a name and a 32 byte secret");
+  }
+
+  @Test
+  void kmsV2KeepsSecretsInTheEnvelopeOfAPluginAndFailsClearlyWithoutIt() throws Exception {
+    Path dir = Files.createTempDirectory("k8j-encryption-kms");
+    try (io.k8j.kms.LocalKmsPlugin plugin = new io.k8j.kms.LocalKmsPlugin()) {
+      String kms =
+          "- kms:\n    apiVersion: v2\n    name: vault\n    endpoint: "
+              + plugin.endpoint()
+              + "\n    timeout: 2s\n";
+      Path config = config(dir, kms + "- identity: {}\n");
+      try (TestApiServer s = start(dir, config)) {
+        ApiClient admin = new ApiClient(s.kubeconfig());
+        assertThat(createDb(admin)).isEqualTo(201);
+        String stored = raw(s);
+        assertThat(stored)
+            .startsWith("k8s:enc:kms:v2:vault:")
+            .doesNotContain("hunter2-plain")
+            .doesNotContain(Base64.getEncoder().encodeToString("hunter2-plain".getBytes()))
+            .doesNotContain("password");
+        byte[] value = s.store().get("/registry/secrets/default/db").value();
+        io.k8j.kms.v2.EncryptedObject o =
+            io.k8j.kms.v2.EncryptedObject.parseFrom(
+                java.util.Arrays.copyOfRange(
+                    value, "k8s:enc:kms:v2:vault:".length(), value.length));
+        assertThat(o.getKeyID()).isEqualTo("kek-1");
+      }
+      try (TestApiServer s = start(dir, config)) {
+        ApiClient admin = new ApiClient(s.kubeconfig());
+        assertThat(password(admin))
+            .isEqualTo(Base64.getEncoder().encodeToString("hunter2-plain".getBytes()));
+        assertThat(plugin.decrypts()).isEqualTo(1);
+        plugin.stop();
+        var created =
+            admin.post(
+                "/api/v1/namespaces/default/secrets",
+                Json.parseObject(
+                    "{\"metadata\":{\"name\":\"other\"},\"stringData\":{\"k\":\"v\"}}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThat(created.code()).isEqualTo(500);
+        assertThat(created.json().path("reason").asText()).isEqualTo("InternalError");
+        assertThat(created.json().path("message").asText())
+            .contains("failed to get kms status, error: rpc error: code = DEADLINE_EXCEEDED");
+        assertThat(admin.get("/api/v1/namespaces/default/secrets/other").code()).isEqualTo(404);
+      }
+    }
+  }
+
+  /** Creates secret default/db holding password hunter2-plain; the response code. */
+  private static int createDb(ApiClient admin) throws Exception {
+    return admin
+        .post(
+            "/api/v1/namespaces/default/secrets",
+            Json.parseObject(
+                "{\"metadata\":{\"name\":\"db\"},\"stringData\":{\"password\":\"hunter2-plain\"}}"
+                    .getBytes(StandardCharsets.UTF_8)))
+        .code();
+  }
+
+  /** The password of secret default/db as the API serves it (base64). */
+  private static String password(ApiClient admin) throws Exception {
+    return admin
+        .get("/api/v1/namespaces/default/secrets/db")
+        .json()
+        .path("data")
+        .path("password")
+        .asText();
   }
 }
