@@ -361,11 +361,54 @@ public final class BootstrapPolicy {
         .addObject()
         .putObject("matchLabels")
         .put(AGGREGATE_TO + name, "true");
-    PolicyReconciler.role(store, role);
+    PolicyReconciler.role(store, role, null);
   }
 
   private static void role(ResourceStore store, String name, ObjectNode... rules) {
-    PolicyReconciler.role(store, clusterRole(name, rules));
+    PolicyReconciler.role(store, clusterRole(name, rules), earlierRules(name));
+  }
+
+  /**
+   * The rules k8j wrote before its component roles were narrowed to upstream's: the controller
+   * manager could do anything, a kubelet read everything.
+   */
+  private static ArrayNode earlierRules(String role) {
+    ObjectNode[] rules =
+        switch (role) {
+          case "system:kube-controller-manager" ->
+              new ObjectNode[] {
+                resources(ALL, ALL, List.of("*")),
+                nonResource(List.of("get"), "/api", "/api/*", "/apis", "/apis/*")
+              };
+          case "system:node" ->
+              new ObjectNode[] {
+                resources(READ, ALL, List.of("*")),
+                resources(
+                    concat(List.of("create"), WRITE),
+                    List.of(""),
+                    List.of(
+                        "nodes", "nodes/status", "pods", "pods/status", "pods/eviction", "events")),
+                resources(
+                    List.of("create", "patch", "update"),
+                    List.of("events.k8s.io"),
+                    List.of("events")),
+                resources(ALL, List.of("coordination.k8s.io"), List.of("leases")),
+                resources(
+                    List.of("create"),
+                    List.of("authentication.k8s.io", "authorization.k8s.io"),
+                    List.of("tokenreviews", "subjectaccessreviews")),
+                resources(List.of("create"), List.of(""), List.of("serviceaccounts/token"))
+              };
+          default -> null;
+        };
+    if (rules == null) {
+      return null;
+    }
+    ArrayNode array = Json.object().arrayNode();
+    for (ObjectNode r : rules) {
+      array.add(r);
+    }
+    return array;
   }
 
   private static ObjectNode clusterRole(String name, ObjectNode... rules) {
@@ -394,6 +437,10 @@ public final class BootstrapPolicy {
     for (ObjectNode s : subjects) {
       array.add(s);
     }
-    PolicyReconciler.binding(store, b);
+    // an earlier k8j bound every kubelet to system:node; the Node authorizer does that now
+    PolicyReconciler.binding(
+        store,
+        b,
+        name.equals("system:node") ? Json.object().arrayNode().add(group("system:nodes")) : null);
   }
 }

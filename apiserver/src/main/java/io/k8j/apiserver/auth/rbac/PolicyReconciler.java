@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * reconcile} without removing extras): a default ClusterRole or ClusterRoleBinding that is absent
  * is created; one that exists gets the rules, aggregation selectors and subjects it lacks, and the
  * labels and annotations it lacks; a binding whose roleRef differs is recreated. Nothing is
- * removed. An object annotated {@code rbac.authorization.kubernetes.io/autoupdate: "false"} is the
- * user's and is left as it is.
+ * removed, but for the component roles and bindings an earlier k8j wrote broader, which are
+ * replaced while they are exactly as that k8j wrote them. An object annotated {@code
+ * rbac.authorization.kubernetes.io/autoupdate: "false"} is the user's and is left as it is.
  */
 final class PolicyReconciler {
   static final String AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";
@@ -27,8 +28,13 @@ final class PolicyReconciler {
 
   private PolicyReconciler() {}
 
-  /** Creates {@code expected}, or adds to the stored role what it lacks of it. */
-  static void role(ResourceStore store, ObjectNode expected) {
+  /**
+   * Creates {@code expected}, or adds to the stored role what it lacks of it.
+   *
+   * @param earlier rules an earlier k8j wrote for this role, or null: a role that still holds
+   *     exactly those gets {@code expected}'s rules instead (k8j's component roles were narrowed)
+   */
+  static void role(ResourceStore store, ObjectNode expected, JsonNode earlier) {
     String name = expected.path("metadata").path("name").asText();
     if (create(store, expected)) {
       return;
@@ -44,6 +50,10 @@ final class PolicyReconciler {
             return current;
           }
           mergeMetadata(current, expected, changes);
+          if (earlier != null && rules(current.path("rules")).equals(rules(earlier))) {
+            current.set("rules", expected.path("rules").deepCopy());
+            changes.add("the rules in place of those of an earlier k8j");
+          }
           List<PolicyRule> held = rules(current.path("rules"));
           ArrayNode rules = current.withArray("rules");
           for (JsonNode rule : expected.path("rules")) {
@@ -70,8 +80,13 @@ final class PolicyReconciler {
     logged("clusterrole", name, changes);
   }
 
-  /** Creates {@code expected}, or adds to the stored binding the subjects it lacks. */
-  static void binding(ResourceStore store, ObjectNode expected) {
+  /**
+   * Creates {@code expected}, or adds to the stored binding the subjects it lacks.
+   *
+   * @param earlier subjects an earlier k8j bound, or null: a binding that still holds exactly those
+   *     gets {@code expected}'s subjects instead
+   */
+  static void binding(ResourceStore store, ObjectNode expected, JsonNode earlier) {
     String name = expected.path("metadata").path("name").asText();
     if (create(store, expected)) {
       return;
@@ -103,6 +118,10 @@ final class PolicyReconciler {
             return stored;
           }
           mergeMetadata(stored, expected, changes);
+          if (earlier != null && stored.path("subjects").equals(earlier)) {
+            stored.set("subjects", expected.path("subjects").deepCopy());
+            changes.add("the subjects in place of those of an earlier k8j");
+          }
           ArrayNode subjects = stored.withArray("subjects");
           for (JsonNode s : expected.path("subjects")) {
             if (!hasSubject(subjects, s)) {

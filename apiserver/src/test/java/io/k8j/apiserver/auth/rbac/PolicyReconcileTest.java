@@ -41,6 +41,19 @@ class PolicyReconcileTest {
           .with("annotations")
           .put("rbac.authorization.kubernetes.io/autoupdate", "false");
       assertThat(admin.put(RBAC + "/clusterroles/view", view).code()).isEqualTo(200);
+      // what k8j wrote before its component roles were narrowed
+      ObjectNode cm = admin.get(RBAC + "/clusterroles/system:kube-controller-manager").json();
+      cm.putArray("rules")
+          .add(json("{'apiGroups':['*'],'resources':['*'],'verbs':['*']}"))
+          .add(json("{'nonResourceURLs':['/api','/api/*','/apis','/apis/*'],'verbs':['get']}"));
+      assertThat(admin.put(RBAC + "/clusterroles/system:kube-controller-manager", cm).code())
+          .isEqualTo(200);
+      ObjectNode node = admin.get(RBAC + "/clusterrolebindings/system:node").json();
+      node.putArray("subjects")
+          .add(
+              json(
+                  "{'apiGroup':'rbac.authorization.k8s.io','kind':'Group','name':'system:nodes'}"));
+      assertThat(admin.put(RBAC + "/clusterrolebindings/system:node", node).code()).isEqualTo(200);
       // a binding that lost a subject, and one bound to another role
       ObjectNode viewer = admin.get(RBAC + "/clusterrolebindings/system:public-info-viewer").json();
       ((ArrayNode) viewer.path("subjects")).remove(1);
@@ -74,6 +87,11 @@ class PolicyReconcileTest {
       JsonNode viewer = admin.get(RBAC + "/clusterrolebindings/system:public-info-viewer").json();
       assertThat(viewer.path("subjects").toString())
           .contains("system:authenticated", "system:unauthenticated");
+      JsonNode cm = admin.get(RBAC + "/clusterroles/system:kube-controller-manager").json();
+      assertThat(cm.path("rules").toString()).contains("leases");
+      cm.path("rules").forEach(r -> assertThat(r.path("verbs").toString()).doesNotContain("\"*\""));
+      assertThat(admin.get(RBAC + "/clusterrolebindings/system:node").json().path("subjects"))
+          .isEmpty();
       JsonNode dns = admin.get(RBAC + "/clusterrolebindings/system:kube-dns").json();
       assertThat(dns.path("roleRef").path("name").asText()).isEqualTo("system:kube-dns");
       assertThat(dns.path("subjects").toString()).contains("old-dns", "kube-dns");
