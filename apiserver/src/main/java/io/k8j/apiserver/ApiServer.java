@@ -7,6 +7,7 @@ import io.k8j.apiserver.admission.DefaultTolerationSeconds;
 import io.k8j.apiserver.admission.LimitRanger;
 import io.k8j.apiserver.admission.NodeRestriction;
 import io.k8j.apiserver.admission.PodSecurity;
+import io.k8j.apiserver.admission.PodSecurityConfiguration;
 import io.k8j.apiserver.admission.PriorityAdmission;
 import io.k8j.apiserver.admission.QuotaController;
 import io.k8j.apiserver.admission.ResourceQuotaAdmission;
@@ -271,6 +272,7 @@ public final class ApiServer implements AutoCloseable {
   private List<AdmissionPlugin> admissionPlugins(Authorizer authorizer, RbacAuthorizer rbac) {
     ServedResource limitRanges = served("", "limitranges");
     ServedResource namespaces = served("", "namespaces");
+    ServedResource pods = served("", "pods");
     List<AdmissionPlugin> plugins = new ArrayList<>();
     plugins.add(
         new LimitRanger(
@@ -282,11 +284,29 @@ public final class ApiServer implements AutoCloseable {
         List.of(
             new NodeRestriction(),
             new PriorityAdmission(() -> served(PriorityClasses.GROUP, PriorityClasses.PLURAL)),
-            new PodSecurity(ns -> namespaces.cache().get(namespaces.def().key("", ns))),
+            new PodSecurity(
+                ns -> namespaces.cache().get(namespaces.def().key("", ns)),
+                ns -> pods.cache().list(pods.def().listPrefix(ns), o -> true).items(),
+                podSecurityConfiguration()),
             new DefaultTolerationSeconds(),
             new EscalationCheck(authorizer, rbac),
             new ResourceQuotaAdmission(this::served)));
     return plugins;
+  }
+
+  /** PodSecurity's part of {@code --admission-control-config-file}, or upstream's defaults. */
+  private PodSecurityConfiguration podSecurityConfiguration() {
+    Path file = options.admissionControlConfigFile();
+    if (file == null) {
+      return PodSecurityConfiguration.DEFAULT;
+    }
+    try {
+      PodSecurityConfiguration c = PodSecurityConfiguration.read(file);
+      LOG.info("PodSecurity configured by {}: {}", file, c);
+      return c;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /** The store with the resources the EncryptionConfiguration names encrypted. */

@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param serviceAccountAdmission run the ServiceAccount admission plugin (default service account,
  *     projected token volume); off by default, as it forbids every pod until its service account
  *     exists, which needs the controller manager ({@code k8j server} turns it on)
+ * @param admissionControlConfigFile {@code --admission-control-config-file}: an
+ *     AdmissionConfiguration file (PodSecurity's defaults and exemptions); null for the defaults
  */
 public record ApiServerOptions(
     String bindAddress,
@@ -34,7 +36,8 @@ public record ApiServerOptions(
     Clock clock,
     Path encryptionProviderConfig,
     AuditOptions audit,
-    boolean serviceAccountAdmission) {
+    boolean serviceAccountAdmission,
+    Path admissionControlConfigFile) {
 
   /**
    * Upstream's audit flags.
@@ -76,7 +79,8 @@ public record ApiServerOptions(
         Clock.SYSTEM,
         null,
         AuditOptions.NONE,
-        false);
+        false,
+        null);
   }
 
   public ApiServerOptions withPort(int port) {
@@ -92,7 +96,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withBindAddress(String address) {
@@ -108,7 +113,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withMaxInFlight(int n) {
@@ -124,7 +130,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withBookmarkInterval(Duration d) {
@@ -140,7 +147,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withCompactionInterval(Duration d) {
@@ -156,7 +164,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withServiceCidr(String cidr) {
@@ -172,7 +181,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withAdvertiseAddress(String address) {
@@ -188,7 +198,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withEncryptionProviderConfig(Path file) {
@@ -204,7 +215,8 @@ public record ApiServerOptions(
         clock,
         file,
         audit,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withAudit(AuditOptions a) {
@@ -220,7 +232,8 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         a,
-        serviceAccountAdmission);
+        serviceAccountAdmission,
+        admissionControlConfigFile);
   }
 
   public ApiServerOptions withServiceAccountAdmission(boolean on) {
@@ -236,7 +249,25 @@ public record ApiServerOptions(
         clock,
         encryptionProviderConfig,
         audit,
-        on);
+        on,
+        admissionControlConfigFile);
+  }
+
+  public ApiServerOptions withAdmissionControlConfigFile(Path file) {
+    return new ApiServerOptions(
+        bindAddress,
+        securePort,
+        dataDir,
+        serviceCidr,
+        maxInFlight,
+        advertiseAddress,
+        bookmarkInterval,
+        compactionInterval,
+        clock,
+        encryptionProviderConfig,
+        audit,
+        serviceAccountAdmission,
+        file);
   }
 
   /** The admin kubeconfig the server writes. */

@@ -99,6 +99,14 @@ final class ServerCommand implements Callable<Integer> {
   Path encryptionProviderConfig;
 
   @Option(
+      names = "--admission-control-config-file",
+      paramLabel = "FILE",
+      description =
+          "An AdmissionConfiguration (apiserver.config.k8s.io/v1) configuring admission plugins:"
+              + " PodSecurity's defaults and exemptions (usernames, runtimeClasses, namespaces).")
+  Path admissionControlConfigFile;
+
+  @Option(
       names = "--audit-policy-file",
       paramLabel = "FILE",
       description = "An audit.k8s.io/v1 Policy: which requests are audited, and at what level.")

@@ -10,10 +10,11 @@ import java.util.stream.Collectors;
 
 /**
  * The Pod Security Standards' checks, in upstream's order, each giving upstream's {@code reason
- * (detail)} text when a pod fails it. Baseline: host namespaces, privileged, capabilities beyond
- * the default set, hostPath volumes, host ports, Unconfined seccomp. Restricted adds: volume types,
- * allowPrivilegeEscalation, dropping ALL capabilities, runAsNonRoot, runAsUser 0, a seccomp
- * profile.
+ * (detail)} text when a pod fails it. Baseline: AppArmor, host namespaces, host ports, privileged,
+ * procMount, SELinux options, sysctls beyond the safe set, Windows host process, capabilities
+ * beyond the default set, hostPath volumes, Unconfined seccomp. Restricted adds:
+ * allowPrivilegeEscalation, dropping ALL capabilities, volume types, runAsNonRoot, runAsUser 0, a
+ * seccomp profile.
  */
 final class PodSecurityChecks {
   private static final Set<String> BASELINE_CAPABILITIES =
@@ -42,11 +43,24 @@ final class PodSecurityChecks {
           "projected",
           "secret");
 
+  /** The {@code latest} policy version. */
+  static final int LATEST = Integer.MAX_VALUE;
+
   private PodSecurityChecks() {}
 
-  /** The violations of {@code level} by a pod, empty when it complies. */
+  /** The violations of {@code level} (at the latest version) by a pod, empty when it complies. */
   static List<String> check(String level, JsonNode pod) {
+    return check(level, LATEST, pod);
+  }
+
+  /**
+   * The violations of {@code level} at the policy version {@code v1.<minor>} ({@link #LATEST} for
+   * {@code latest}) by a pod, in upstream's order: the baseline checks every level runs, then
+   * baseline's own (capabilities, hostPath volumes, seccomp) or restricted's.
+   */
+  static List<String> check(String level, int minor, JsonNode pod) {
     boolean restricted = level.equals("restricted");
+    JsonNode meta = pod.path("metadata");
     JsonNode spec = pod.path("spec");
     JsonNode podSc = spec.path("securityContext");
     List<JsonNode> containers = new ArrayList<>();
@@ -54,20 +68,54 @@ final class PodSecurityChecks {
       spec.path(f).forEach(containers::add);
     }
     List<String> out = new ArrayList<>();
-    if (restricted) {
-      List<String> names =
-          names(
-              containers,
-              c ->
-                  !c.path("securityContext").path("allowPrivilegeEscalation").isBoolean()
-                      || c.path("securityContext").path("allowPrivilegeEscalation").asBoolean());
-      if (!names.isEmpty()) {
-        out.add(
-            "allowPrivilegeEscalation != false (%s must set securityContext.allowPrivilegeEscalation=false)"
-                .formatted(containersPhrase(names)));
-      }
+    appArmor(meta, podSc, containers, out);
+    hostNamespaces(spec, out);
+    hostPorts(containers, out);
+    List<String> privileged =
+        names(containers, c -> c.path("securityContext").path("privileged").asBoolean(false));
+    if (!privileged.isEmpty()) {
+      out.add(
+          "privileged (%s must not set securityContext.privileged=true)"
+              .formatted(containersPhrase(privileged)));
     }
-    capabilities(restricted, containers, out);
+    procMount(containers, out);
+    SecurityContextChecks.seLinuxOptions(podSc, containers, out);
+    SecurityContextChecks.sysctls(podSc, minor, out);
+    SecurityContextChecks.windowsHostProcess(podSc, containers, out);
+    if (!restricted) {
+      capabilities(false, containers, out);
+      List<String> hostPaths = new ArrayList<>();
+      for (JsonNode v : spec.path("volumes")) {
+        if (v.has("hostPath")) {
+          hostPaths.add(v.path("name").asText());
+        }
+      }
+      if (!hostPaths.isEmpty()) {
+        out.add("hostPath volumes (" + plural("volume", hostPaths) + ")");
+      }
+      seccomp(false, podSc, containers, out);
+      return out;
+    }
+    List<String> escalating =
+        names(
+            containers,
+            c ->
+                !c.path("securityContext").path("allowPrivilegeEscalation").isBoolean()
+                    || c.path("securityContext").path("allowPrivilegeEscalation").asBoolean());
+    if (!escalating.isEmpty()) {
+      out.add(
+          "allowPrivilegeEscalation != false (%s must set securityContext.allowPrivilegeEscalation=false)"
+              .formatted(containersPhrase(escalating)));
+    }
+    capabilities(true, containers, out);
+    restrictedVolumes(spec, out);
+    runAsNonRoot(podSc, containers, out);
+    runAsUser(podSc, containers, out);
+    seccomp(true, podSc, containers, out);
+    return out;
+  }
+
+  private static void hostNamespaces(JsonNode spec, List<String> out) {
     List<String> host = new ArrayList<>();
     for (String ns : List.of("hostNetwork", "hostPID", "hostIPC")) {
       if (spec.path(ns).asBoolean(false)) {
@@ -77,15 +125,9 @@ final class PodSecurityChecks {
     if (!host.isEmpty()) {
       out.add("host namespaces (" + String.join(", ", host) + ")");
     }
-    List<String> hostPaths = new ArrayList<>();
-    for (JsonNode v : spec.path("volumes")) {
-      if (v.has("hostPath")) {
-        hostPaths.add(v.path("name").asText());
-      }
-    }
-    if (!hostPaths.isEmpty() && !restricted) {
-      out.add("hostPath volumes (" + plural("volume", hostPaths) + ")");
-    }
+  }
+
+  private static void hostPorts(List<JsonNode> containers, List<String> out) {
     List<String> ports = new ArrayList<>();
     for (JsonNode c : containers) {
       for (JsonNode p : c.path("ports")) {
@@ -103,20 +145,76 @@ final class PodSecurityChecks {
                   names.size() == 1 ? "uses" : "use",
                   (ports.size() == 1 ? "hostPort " : "hostPorts ") + String.join(", ", ports)));
     }
-    List<String> privileged =
-        names(containers, c -> c.path("securityContext").path("privileged").asBoolean(false));
-    if (!privileged.isEmpty()) {
+  }
+
+  /**
+   * Baseline's appArmorProfile: no profile type but RuntimeDefault or Localhost, in the security
+   * contexts or in the deprecated {@code container.apparmor.security.beta.kubernetes.io/*}
+   * annotations ({@code runtime/default}, {@code localhost/*}).
+   */
+  private static void appArmor(
+      JsonNode meta, JsonNode podSc, List<JsonNode> containers, List<String> out) {
+    Predicate<String> allowedType = t -> t.equals("RuntimeDefault") || t.equals("Localhost");
+    List<String> setters = new ArrayList<>();
+    Set<String> badValues = new java.util.TreeSet<>();
+    if (podSc.path("appArmorProfile").isObject()) {
+      String t = podSc.path("appArmorProfile").path("type").asText("");
+      if (!allowedType.test(t)) {
+        setters.add("pod");
+        badValues.add(t);
+      }
+    }
+    List<String> bad = new ArrayList<>();
+    for (JsonNode c : containers) {
+      JsonNode profile = c.path("securityContext").path("appArmorProfile");
+      if (profile.isObject() && !allowedType.test(profile.path("type").asText(""))) {
+        bad.add(c.path("name").asText());
+        badValues.add(profile.path("type").asText(""));
+      }
+    }
+    if (!bad.isEmpty()) {
+      setters.add(containersPhrase(bad));
+    }
+    List<String> values = new ArrayList<>(badValues);
+    List<String> annotations = new ArrayList<>();
+    for (var e : meta.path("annotations").properties()) {
+      String v = e.getValue().asText("");
+      if (e.getKey().startsWith("container.apparmor.security.beta.kubernetes.io/")
+          && !(v.isEmpty() || v.equals("runtime/default") || v.startsWith("localhost/"))) {
+        annotations.add(e.getKey() + "=\"" + v + "\"");
+      }
+    }
+    if (!annotations.isEmpty()) {
+      java.util.Collections.sort(annotations);
+      values.addAll(annotations);
+      setters.add(annotations.size() == 1 ? "annotation" : "annotations");
+    }
+    if (!setters.isEmpty()) {
       out.add(
-          "privileged (%s must not set securityContext.privileged=true)"
-              .formatted(containersPhrase(privileged)));
+          "%s (%s must not set AppArmor profile type to %s)"
+              .formatted(
+                  values.size() == 1 ? "forbidden AppArmor profile" : "forbidden AppArmor profiles",
+                  String.join(" and ", setters),
+                  quoted(values)));
     }
-    if (restricted) {
-      restrictedVolumes(spec, out);
-      runAsNonRoot(podSc, containers, out);
-      runAsUser(podSc, containers, out);
+  }
+
+  /** Baseline's procMount: no container asks for another than the Default /proc mount. */
+  private static void procMount(List<JsonNode> containers, List<String> out) {
+    List<String> bad = new ArrayList<>();
+    Set<String> types = new java.util.TreeSet<>();
+    for (JsonNode c : containers) {
+      JsonNode pm = c.path("securityContext").path("procMount");
+      if (pm.isTextual() && !pm.asText().equals("Default")) {
+        bad.add(c.path("name").asText());
+        types.add(pm.asText());
+      }
     }
-    seccomp(restricted, podSc, containers, out);
-    return out;
+    if (!bad.isEmpty()) {
+      out.add(
+          "procMount (%s must not set securityContext.procMount to %s)"
+              .formatted(containersPhrase(bad), quoted(types)));
+    }
   }
 
   private static boolean hasHostPort(JsonNode c) {
@@ -295,7 +393,7 @@ final class PodSecurityChecks {
     }
   }
 
-  private static List<String> names(List<JsonNode> containers, Predicate<JsonNode> failing) {
+  static List<String> names(List<JsonNode> containers, Predicate<JsonNode> failing) {
     List<String> out = new ArrayList<>();
     for (JsonNode c : containers) {
       if (failing.test(c)) {
@@ -305,15 +403,15 @@ final class PodSecurityChecks {
     return out;
   }
 
-  private static String containersPhrase(List<String> names) {
+  static String containersPhrase(List<String> names) {
     return plural("container", names);
   }
 
-  private static String plural(String noun, List<String> names) {
+  static String plural(String noun, List<String> names) {
     return (names.size() == 1 ? noun : noun + "s") + " " + quoted(names);
   }
 
-  private static String quoted(java.util.Collection<String> values) {
+  static String quoted(java.util.Collection<String> values) {
     return values.stream().map(v -> "\"" + v + "\"").collect(Collectors.joining(", "));
   }
 }

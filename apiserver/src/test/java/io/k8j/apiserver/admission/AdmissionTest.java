@@ -52,6 +52,23 @@ class AdmissionTest {
                 + "}]}}"));
   }
 
+  /** Waits until the quota's {@code status.used} shows {@code value} for {@code resource}. */
+  private static void awaitQuotaUsed(String ns, String quota, String resource, String value) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .get("/api/v1/namespaces/" + ns + "/resourcequotas/" + quota)
+                            .json()
+                            .path("status")
+                            .path("used")
+                            .path(resource)
+                            .asText())
+                    .isEqualTo(value));
+  }
+
   @Test
   void limitRangerFillsDefaultsAndRefusesWhatExceedsMax() throws Exception {
     ApiClient.Response lr =
@@ -111,19 +128,7 @@ class AdmissionTest {
     assertThat(status.path("status").path("used").path("count/configmaps").asText()).isEqualTo("2");
     assertThat(status.path("status").path("hard").path("pods").asText()).isEqualTo("5");
     assertThat(admin.delete("/api/v1/namespaces/quota/configmaps/a").code()).isEqualTo(200);
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        admin
-                            .get("/api/v1/namespaces/quota/resourcequotas/q")
-                            .json()
-                            .path("status")
-                            .path("used")
-                            .path("count/configmaps")
-                            .asText())
-                    .isEqualTo("1"));
+    awaitQuotaUsed("quota", "q", "count/configmaps", "1");
   }
 
   @Test
@@ -169,19 +174,7 @@ class AdmissionTest {
         .isEqualTo(
             "pods \"be2\" is forbidden: exceeded quota: best-effort, requested: pods=1,"
                 + " used: pods=1, limited: pods=1");
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        admin
-                            .get("/api/v1/namespaces/scoped/resourcequotas/best-effort")
-                            .json()
-                            .path("status")
-                            .path("used")
-                            .path("pods")
-                            .asText())
-                    .isEqualTo("1"));
+    awaitQuotaUsed("scoped", "best-effort", "pods", "1");
   }
 
   @Test
