@@ -45,6 +45,7 @@ final class ServerComponents implements AutoCloseable {
                       .withPort(cmd.httpsPort)
                       .withServiceAccountAdmission(true)
                       .withEncryptionProviderConfig(cmd.encryptionProviderConfig)
+                      .withAdmissionControlConfigFile(cmd.admissionControlConfigFile)
                       .withAudit(
                           new ApiServerOptions.AuditOptions(
                               cmd.auditPolicyFile,
@@ -63,7 +64,8 @@ final class ServerComponents implements AutoCloseable {
                   c.client(api, Identity.CONTROLLER_MANAGER),
                   controllerOptions(cmd),
                   ClusterSigning.read(
-                      cmd.dataDir.resolve("pki/ca.crt"), cmd.dataDir.resolve("pki/ca.key"))));
+                          cmd.dataDir.resolve("pki/ca.crt"), cmd.dataDir.resolve("pki/ca.key"))
+                      .withServiceAccountKey(cmd.dataDir.resolve("pki/sa.key"))));
       controllers.start();
       KubeDnsService kubeDns =
           c.add(

@@ -29,7 +29,9 @@ import io.k8j.controllers.podgc.PodGcController;
 import io.k8j.controllers.replicaset.ReplicaSetController;
 import io.k8j.controllers.replicaset.ReplicaSetKind;
 import io.k8j.controllers.rootcacert.RootCaCertPublisher;
+import io.k8j.controllers.serviceaccount.LegacyTokenSigner;
 import io.k8j.controllers.serviceaccount.ServiceAccountsController;
+import io.k8j.controllers.serviceaccount.TokensController;
 import io.k8j.controllers.tainteviction.TaintEvictionController;
 import io.k8j.controllers.ttlafterfinished.TtlAfterFinishedController;
 import java.util.ArrayList;
@@ -299,6 +301,24 @@ public final class ControllerManager implements AutoCloseable {
                   c.informers(), c.writer(), c.signing().caPem(), c.options().clock());
           p.start(5);
           return p;
+        });
+    m.put(
+        "serviceaccount-token-controller",
+        c -> {
+          if (c.signing() == null || c.signing().serviceAccountKey() == null) {
+            LOG.info("no service account key given: token Secrets are not filled");
+            return () -> {};
+          }
+          var t =
+              new TokensController(
+                  c.informers(),
+                  c.writer(),
+                  (ns, name) -> c.client().serviceAccounts().inNamespace(ns).withName(name).get(),
+                  new LegacyTokenSigner(c.signing().serviceAccountKey()),
+                  c.signing().caPem(),
+                  c.options().clock());
+          t.start(5);
+          return t;
         });
     m.put(
         "token-cleaner-controller",

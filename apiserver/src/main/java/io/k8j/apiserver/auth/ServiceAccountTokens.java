@@ -138,6 +138,9 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
       return null;
     }
     checkBound(c);
+    if (c.expires() == null) {
+      checkSecretHolds(c, token);
+    }
     return UserInfo.authenticated(
         username(c.namespace(), c.serviceAccount()),
         c.serviceAccountUid(),
@@ -259,6 +262,20 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
           && Instant.parse(deleted).isBefore(clock.now().minus(DELETED_POD_GRACE))) {
         throw invalid();
       }
+    }
+  }
+
+  /**
+   * As upstream's legacy validator: a secret-based token is valid only while its Secret holds it
+   * ("Token does not match server's copy" otherwise) and is not being deleted.
+   */
+  private void checkSecretHolds(Claims c, String token) {
+    var secret = lookup.get("secrets", c.namespace(), c.secret().name());
+    String held = secret == null ? "" : secret.path("data").path("token").asText("");
+    String presented =
+        Base64.getEncoder().encodeToString(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (!held.equals(presented) || secret.path("metadata").has("deletionTimestamp")) {
+      throw invalid();
     }
   }
 

@@ -133,8 +133,31 @@ class ServiceAccountTokensTest {
     put("secrets", "team-a", "s", "secret-uid");
     assertThatThrownBy(() -> tokens.authenticate(forged))
         .isInstanceOf(Authenticator.InvalidCredentialsException.class);
-    assertThat(tokens.authenticate(tokens.issueLegacy("team-a", "app", "sa-uid", "s")).name())
-        .isEqualTo("system:serviceaccount:team-a:app");
+    String legacy = tokens.issueLegacy("team-a", "app", "sa-uid", "s");
+    holdToken("s", legacy);
+    assertThat(tokens.authenticate(legacy).name()).isEqualTo("system:serviceaccount:team-a:app");
+  }
+
+  private void holdToken(String secret, String token) {
+    ((ObjectNode) objects.get("secrets/team-a/" + secret))
+        .putObject("data")
+        .put(
+            "token",
+            java.util.Base64.getEncoder()
+                .encodeToString(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aLegacyTokenWorksOnlyWhileItsSecretHoldsIt() {
+    put("secrets", "team-a", "s", "secret-uid");
+    String legacy = tokens.issueLegacy("team-a", "app", "sa-uid", "s");
+    assertThatThrownBy(() -> tokens.authenticate(legacy))
+        .isInstanceOf(Authenticator.InvalidCredentialsException.class);
+    holdToken("s", legacy);
+    assertThat(tokens.authenticate(legacy)).isNotNull();
+    objects.remove("secrets/team-a/s");
+    assertThatThrownBy(() -> tokens.authenticate(legacy))
+        .isInstanceOf(Authenticator.InvalidCredentialsException.class);
   }
 
   @Test

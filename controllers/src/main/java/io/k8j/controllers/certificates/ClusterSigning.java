@@ -16,9 +16,33 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * The cluster CA the controller manager signs with and publishes (upstream's {@code
- * --cluster-signing-cert-file}, {@code --cluster-signing-key-file} and {@code --root-ca-file}).
+ * --cluster-signing-cert-file}, {@code --cluster-signing-key-file} and {@code --root-ca-file}), and
+ * the key it signs legacy service-account tokens with ({@code --service-account-private-key-file},
+ * or null).
  */
-public record ClusterSigning(X509Certificate ca, PrivateKey key, String caPem) {
+public record ClusterSigning(
+    X509Certificate ca, PrivateKey key, String caPem, PrivateKey serviceAccountKey) {
+
+  public ClusterSigning(X509Certificate ca, PrivateKey key, String caPem) {
+    this(ca, key, caPem, null);
+  }
+
+  /** This CA with the service-account signing key read from a PEM file. */
+  public ClusterSigning withServiceAccountKey(Path keyFile) throws IOException {
+    try (Reader k = Files.newBufferedReader(keyFile);
+        PEMParser keys = new PEMParser(k)) {
+      return new ClusterSigning(ca, key, caPem, privateKey(keys.readObject(), keyFile));
+    }
+  }
+
+  private static PrivateKey privateKey(Object pem, Path keyFile) throws IOException {
+    JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+    return switch (pem) {
+      case PEMKeyPair kp -> conv.getKeyPair(kp).getPrivate();
+      case PrivateKeyInfo info -> conv.getPrivateKey(info);
+      case null, default -> throw new IOException(keyFile + " holds no private key");
+    };
+  }
 
   /** Reads the CA certificate and key from PEM files. */
   public static ClusterSigning read(Path certFile, Path keyFile) throws IOException {
@@ -32,15 +56,7 @@ public record ClusterSigning(X509Certificate ca, PrivateKey key, String caPem) {
         throw new IOException(certFile + " holds no certificate");
       }
       X509Certificate cert = new JcaX509CertificateConverter().getCertificate(holder);
-      Object o = keys.readObject();
-      JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-      PrivateKey key =
-          switch (o) {
-            case PEMKeyPair kp -> conv.getKeyPair(kp).getPrivate();
-            case PrivateKeyInfo info -> conv.getPrivateKey(info);
-            case null, default -> throw new IOException(keyFile + " holds no private key");
-          };
-      return new ClusterSigning(cert, key, pem);
+      return new ClusterSigning(cert, privateKey(keys.readObject(), keyFile), pem);
     } catch (CertificateException e) {
       throw new IOException("cannot read " + certFile + ": " + e.getMessage(), e);
     }

@@ -16,11 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** ConfigMaps and Secrets: key syntax, immutability, and a Secret's stringData and type. */
+/**
+ * ConfigMaps and Secrets: key syntax, immutability, and a Secret's stringData and type (a
+ * service-account token Secret names its account).
+ */
 public final class ConfigData implements Strategy {
   private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]+");
   private static final int MAX_SIZE = 1024 * 1024;
 
+  private static final String SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
+  private static final String SERVICE_ACCOUNT_NAME = "kubernetes.io/service-account.name";
   private final boolean secret;
 
   private ConfigData(boolean secret) {
@@ -117,6 +122,15 @@ public final class ConfigData implements Strategy {
     }
     if (total > MAX_SIZE) {
       errs.add(FieldError.tooLong(secret ? "data" : "", MAX_SIZE));
+    }
+    if (secret
+        && obj.path("type").asText().equals(SERVICE_ACCOUNT_TOKEN)
+        && obj.path("metadata")
+            .path("annotations")
+            .path(SERVICE_ACCOUNT_NAME)
+            .asText("")
+            .isEmpty()) {
+      errs.add(FieldError.required("metadata.annotations[" + SERVICE_ACCOUNT_NAME + "]", ""));
     }
     return errs;
   }
