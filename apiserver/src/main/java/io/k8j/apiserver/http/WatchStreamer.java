@@ -60,7 +60,10 @@ public final class WatchStreamer {
     try {
       watcher =
           cache.watch(
-              new WatchFilter(prefix, predicate), from, opts.allowWatchBookmarks(), QUEUE_CAPACITY);
+              new WatchFilter(prefix, predicate, opts.fields().requiredValue("spec.nodeName")),
+              from,
+              opts.allowWatchBookmarks(),
+              QUEUE_CAPACITY);
     } catch (WatchCache.TooOldException e) {
       throw ApiException.gone(e.getMessage());
     }

@@ -46,6 +46,13 @@ public final class WatchCache {
   private final TreeMap<String, ObjectNode> objects = new TreeMap<>();
   private final ArrayDeque<CachedEvent> history = new ArrayDeque<>();
   private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();
+
+  /** The watchers of {@link #watchers} that select one node's objects, by node name. */
+  private final Map<String, Set<CacheWatcher>> byNode = new ConcurrentHashMap<>();
+
+  /** The watchers of {@link #watchers} that see every event. */
+  private final Set<CacheWatcher> unindexed = ConcurrentHashMap.newKeySet();
+
   private long revision;
   private long oldest;
   private long floor;
@@ -80,7 +87,7 @@ public final class WatchCache {
       for (CacheWatcher w : watchers) {
         w.terminate();
       }
-      watchers.clear();
+      clearWatchers();
       objects.clear();
       history.clear();
       for (KeyValue kv : kvs) {
@@ -116,14 +123,65 @@ public final class WatchCache {
         if (history.size() > capacity) {
           oldest = history.removeFirst().revision();
         }
-        for (CacheWatcher w : watchers) {
-          w.offer(e);
-        }
+        dispatch(e);
         revision = Math.max(revision, e.revision());
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Offers an event to the watchers that can want it: the unindexed and those of its nodes. */
+  private void dispatch(CachedEvent e) {
+    for (CacheWatcher w : unindexed) {
+      w.offer(e);
+    }
+    if (byNode.isEmpty()) {
+      return;
+    }
+    String now = WatchFilter.nodeNameOf(e.object());
+    String before = WatchFilter.nodeNameOf(e.previous());
+    offerTo(byNode.get(now), e);
+    if (before != null && !before.equals(now)) {
+      offerTo(byNode.get(before), e);
+    }
+  }
+
+  private static void offerTo(Set<CacheWatcher> ws, CachedEvent e) {
+    if (ws != null) {
+      for (CacheWatcher w : ws) {
+        w.offer(e);
+      }
+    }
+  }
+
+  private void addWatcher(CacheWatcher w, String nodeName) {
+    watchers.add(w);
+    if (nodeName == null) {
+      unindexed.add(w);
+    } else {
+      byNode.computeIfAbsent(nodeName, n -> ConcurrentHashMap.newKeySet()).add(w);
+    }
+  }
+
+  private void removeWatcher(CacheWatcher w, String nodeName) {
+    watchers.remove(w);
+    if (nodeName == null) {
+      unindexed.remove(w);
+    } else {
+      byNode.computeIfPresent(
+          nodeName,
+          (n, ws) -> {
+            ws.remove(w);
+            return ws.isEmpty() ? null : ws;
+          });
+    }
+  }
+
+  private void clearWatchers() {
+    watchers.clear();
+    unindexed.clear();
+    byNode.clear();
   }
 
   private CachedEvent toCached(WatchEvent we) {
@@ -228,7 +286,8 @@ public final class WatchCache {
       }
       CacheWatcher[] self = new CacheWatcher[1];
       CacheWatcher w =
-          new CacheWatcher(filter, bookmarks, queueCapacity, () -> watchers.remove(self[0]));
+          new CacheWatcher(
+              filter, bookmarks, queueCapacity, () -> removeWatcher(self[0], filter.nodeName()));
       self[0] = w;
       if (fromRevision == 0) {
         for (Map.Entry<String, ObjectNode> e :
@@ -247,7 +306,7 @@ public final class WatchCache {
           }
         }
       }
-      watchers.add(w);
+      addWatcher(w, filter.nodeName());
       return w;
     } finally {
       lock.unlock();
@@ -277,7 +336,7 @@ public final class WatchCache {
       for (CacheWatcher w : watchers) {
         w.terminate();
       }
-      watchers.clear();
+      clearWatchers();
     } finally {
       lock.unlock();
     }
