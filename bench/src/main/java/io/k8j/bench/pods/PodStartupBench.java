@@ -16,10 +16,8 @@ import io.k8j.kubelet.network.CniNetworkConfig;
 import io.k8j.testing.cluster.TestApiServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -239,7 +237,7 @@ public final class PodStartupBench {
     return new Result(h, allMillis);
   }
 
-  private static Pod pod(String name, String node) {
+  static Pod pod(String name, String node) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
@@ -258,7 +256,7 @@ public final class PodStartupBench {
         .build();
   }
 
-  private static void namespace(KubernetesClient client) {
+  static void namespace(KubernetesClient client) {
     if (client.namespaces().withName(NS).get() == null) {
       client
           .namespaces()
@@ -270,137 +268,8 @@ public final class PodStartupBench {
   // ---- part two: simulated nodes
 
   private void simulated() throws Exception {
-    if (settings.simulated().isEmpty()) {
-      return;
-    }
-    out.println();
-    out.println("simulated nodes and pods in one JVM (API server in the same JVM)");
-    out.printf(
-        Locale.ROOT,
-        "%-7s %-7s %12s %14s %10s %12s %14s %12s%n",
-        "nodes",
-        "pods",
-        "nodes ready",
-        "pods running",
-        "pods/s",
-        "heap MiB",
-        "steady CPU %",
-        "threads");
-    for (int[] step : settings.simulated()) {
-      if (!simulatedStep(step[0], step[1])) {
-        out.println("stopped: the step did not converge");
-        break;
-      }
-    }
-  }
-
-  private boolean simulatedStep(int nodes, int pods) throws Exception {
-    Path dir = Files.createTempDirectory(workDir, "sim-bench-");
-    List<Kubelet> kubelets = new ArrayList<>();
-    try (TestApiServer api = TestApiServer.start()) {
-      KubernetesClient client = api.client();
-      namespace(client);
-      long t0 = System.nanoTime();
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        Semaphore starting = new Semaphore(16);
-        for (int i = 0; i < nodes; i++) {
-          Kubelet k =
-              new Kubelet(
-                  client,
-                  KubeletOptions.builder(
-                          String.format(Locale.ROOT, "sim-%04d", i), dir.resolve("n" + i))
-                      .runtime(RuntimeKind.SIMULATED)
-                      .podCidr(String.format(Locale.ROOT, "10.%d.%d.0/24", 100 + i / 256, i % 256))
-                      .nodeIp(String.format(Locale.ROOT, "10.250.%d.%d", i / 250, 1 + i % 250))
-                      .port(-1)
-                      .maxPods(Math.max(110, pods / nodes + 10))
-                      .build());
-          kubelets.add(k);
-          starting.acquire();
-          pool.submit(
-              () -> {
-                try {
-                  k.start();
-                } finally {
-                  starting.release();
-                }
-                return null;
-              });
-        }
-      }
-      double nodesMillis = (System.nanoTime() - t0) / 1e6;
-      CountDownLatch all = new CountDownLatch(pods);
-      Map<String, Boolean> seen = new ConcurrentHashMap<>();
-      Watch watch =
-          client
-              .pods()
-              .inNamespace(NS)
-              .watch(
-                  new Watcher<>() {
-                    @Override
-                    public void eventReceived(Action action, Pod pod) {
-                      if (pod.getStatus() != null
-                          && "Running".equals(pod.getStatus().getPhase())
-                          && seen.putIfAbsent(pod.getMetadata().getName(), true) == null) {
-                        all.countDown();
-                      }
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {}
-                  });
-      long t1 = System.nanoTime();
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        Semaphore inFlight = new Semaphore(16);
-        for (int i = 0; i < pods; i++) {
-          String name = "sim-pod-" + i;
-          String node = String.format(Locale.ROOT, "sim-%04d", i % nodes);
-          inFlight.acquire();
-          pool.submit(
-              () -> {
-                try {
-                  client.pods().inNamespace(NS).resource(pod(name, node)).create();
-                } finally {
-                  inFlight.release();
-                }
-                return null;
-              });
-        }
-      }
-      boolean converged = all.await(15, TimeUnit.MINUTES);
-      double podsMillis = (System.nanoTime() - t1) / 1e6;
-      watch.close();
-      var os =
-          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      long cpu0 = os.getProcessCpuTime();
-      long w0 = System.nanoTime();
-      Thread.sleep(Duration.ofSeconds(settings.steadySeconds()));
-      double cpuPercent =
-          100.0 * (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - w0);
-      System.gc();
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-      out.printf(
-          Locale.ROOT,
-          "%-7d %-7d %10.1f s %12.1f s %10.0f %12d %14.0f %12d%s%n",
-          nodes,
-          pods,
-          nodesMillis / 1000,
-          podsMillis / 1000,
-          pods / (podsMillis / 1000),
-          heap,
-          cpuPercent,
-          threads,
-          converged ? "" : "  (" + seen.size() + " Running)");
-      return converged;
-    } finally {
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (Kubelet k : kubelets) {
-          pool.submit(k::close);
-        }
-      }
-      deleteTree(dir);
-    }
+    new SimulatedNodes(workDir, out, settings.steadySeconds(), NS, PodStartupBench::pod)
+        .run(settings.simulated());
   }
 
   // ---- clean-up
@@ -444,7 +313,7 @@ public final class PodStartupBench {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (var paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,15 @@ public final class SimulatedRuntime implements ContainerRuntime {
   private final Map<String, SandboxRec> sandboxes = new LinkedHashMap<>();
   private final Map<String, ContainerRec> containers = new LinkedHashMap<>();
   private final Deque<String> freeIps = new ArrayDeque<>();
+
+  /**
+   * The list entries of the records, built once per record: the PLEG and housekeeping of every
+   * simulated node list them every second, and a thousand nodes would otherwise rebuild a hundred
+   * thousand messages a second.
+   */
+  private final Map<String, PodSandbox> sandboxViews = new HashMap<>();
+
+  private final Map<String, Container> containerViews = new HashMap<>();
 
   /**
    * @param podCidr an IPv4 range, e.g. {@code 10.42.3.0/24}; pods get its addresses from .2 on
@@ -114,7 +124,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
       throw new RuntimeCallException(
           RuntimeCallException.Code.FAILED, "no free address in the pod range");
     }
-    sandboxes.put(id, new SandboxRec(id, config, PodSandboxState.SANDBOX_READY, now(), ip));
+    putSandbox(id, new SandboxRec(id, config, PodSandboxState.SANDBOX_READY, now(), ip));
     return id;
   }
 
@@ -131,7 +141,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
     }
     if (s.state == PodSandboxState.SANDBOX_READY) {
       freeIps.addLast(s.ip);
-      sandboxes.put(
+      putSandbox(
           sandboxId,
           new SandboxRec(s.id, s.config, PodSandboxState.SANDBOX_NOTREADY, s.createdAt, ""));
     }
@@ -141,7 +151,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
   public synchronized void removePodSandbox(String sandboxId) {
     stopPodSandbox(sandboxId);
     containers.values().removeIf(c -> c.sandboxId.equals(sandboxId));
-    sandboxes.remove(sandboxId);
+    removeSandbox(sandboxId);
   }
 
   @Override
@@ -163,6 +173,26 @@ public final class SimulatedRuntime implements ContainerRuntime {
         .build();
   }
 
+  private void putSandbox(String id, SandboxRec s) {
+    sandboxes.put(id, s);
+    sandboxViews.remove(id);
+  }
+
+  private void removeSandbox(String id) {
+    sandboxes.remove(id);
+    sandboxViews.remove(id);
+  }
+
+  private void putContainer(String id, ContainerRec c) {
+    containers.put(id, c);
+    containerViews.remove(id);
+  }
+
+  private void removeContainerRec(String id) {
+    containers.remove(id);
+    containerViews.remove(id);
+  }
+
   @Override
   public synchronized List<PodSandbox> listPodSandbox(PodSandboxFilter filter) {
     List<PodSandbox> out = new ArrayList<>();
@@ -179,14 +209,17 @@ public final class SimulatedRuntime implements ContainerRuntime {
         }
       }
       out.add(
-          PodSandbox.newBuilder()
-              .setId(s.id)
-              .setMetadata(s.config.getMetadata())
-              .setState(s.state)
-              .setCreatedAt(s.createdAt)
-              .putAllLabels(s.config.getLabelsMap())
-              .putAllAnnotations(s.config.getAnnotationsMap())
-              .build());
+          sandboxViews.computeIfAbsent(
+              s.id,
+              id ->
+                  PodSandbox.newBuilder()
+                      .setId(s.id)
+                      .setMetadata(s.config.getMetadata())
+                      .setState(s.state)
+                      .setCreatedAt(s.createdAt)
+                      .putAllLabels(s.config.getLabelsMap())
+                      .putAllAnnotations(s.config.getAnnotationsMap())
+                      .build()));
     }
     return out;
   }
@@ -209,7 +242,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
           RuntimeCallException.Code.FAILED, "sandbox " + sandboxId + " is not ready");
     }
     String id = UUID.randomUUID().toString().replace("-", "");
-    containers.put(
+    putContainer(
         id,
         new ContainerRec(id, sandboxId, config, ContainerState.CONTAINER_CREATED, now(), 0, 0, 0));
     return id;
@@ -222,7 +255,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
       throw new RuntimeCallException(
           RuntimeCallException.Code.FAILED, "container " + containerId + " is not created");
     }
-    containers.put(
+    putContainer(
         c.id,
         new ContainerRec(
             c.id,
@@ -244,7 +277,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
   }
 
   private void stop(ContainerRec c) {
-    containers.put(
+    putContainer(
         c.id,
         new ContainerRec(
             c.id,
@@ -267,7 +300,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
   @Override
   public synchronized void removeContainer(String containerId) {
-    containers.remove(containerId);
+    removeContainerRec(containerId);
   }
 
   @Override
@@ -289,17 +322,20 @@ public final class SimulatedRuntime implements ContainerRuntime {
         }
       }
       out.add(
-          Container.newBuilder()
-              .setId(c.id)
-              .setPodSandboxId(c.sandboxId)
-              .setMetadata(c.config.getMetadata())
-              .setImage(c.config.getImage())
-              .setImageRef(c.config.getImage().getImage())
-              .setState(c.state)
-              .setCreatedAt(c.createdAt)
-              .putAllLabels(c.config.getLabelsMap())
-              .putAllAnnotations(c.config.getAnnotationsMap())
-              .build());
+          containerViews.computeIfAbsent(
+              c.id,
+              id ->
+                  Container.newBuilder()
+                      .setId(c.id)
+                      .setPodSandboxId(c.sandboxId)
+                      .setMetadata(c.config.getMetadata())
+                      .setImage(c.config.getImage())
+                      .setImageRef(c.config.getImage().getImage())
+                      .setState(c.state)
+                      .setCreatedAt(c.createdAt)
+                      .putAllLabels(c.config.getLabelsMap())
+                      .putAllAnnotations(c.config.getAnnotationsMap())
+                      .build()));
     }
     return out;
   }
