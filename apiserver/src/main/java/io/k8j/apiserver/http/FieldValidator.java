@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.k8j.apiserver.crd.StructuralSchema;
 import io.k8j.apiserver.openapi.ModelSchemas;
 import io.k8j.apiserver.registry.ResourceDef;
 import java.io.IOException;
@@ -20,9 +22,9 @@ import java.util.Set;
 /**
  * Decodes a write's body and applies {@code fieldValidation}: Strict rejects unknown and duplicate
  * fields with upstream's {@code strict decoding error: unknown field "spec.foo", duplicate field
- * "replicas"}, Warn (the default) answers them with Warning headers and keeps the last of duplicate
- * fields, Ignore says nothing. Values of the wrong type are always a 400, as upstream's decoder
- * fails on them.
+ * "replicas"}, Warn (the default) answers them with Warning headers, Ignore says nothing; both drop
+ * the unknown fields from the object and keep the last of duplicate fields. Values of the wrong
+ * type are always a 400, as upstream's decoder fails on them.
  */
 public final class FieldValidator {
   /** JSON that tolerates duplicate fields (the last wins), to report them instead of failing. */
@@ -76,6 +78,7 @@ public final class FieldValidator {
     unknown.forEach(f -> all.add("unknown field \"" + f + "\""));
     all.addAll(problems);
     report(ex, mode, all, decoding ? prefix(def) : "");
+    drop(def, obj);
     return obj;
   }
 
@@ -85,7 +88,21 @@ public final class FieldValidator {
     List<String> all = new ArrayList<>();
     unknownFields(def, obj).forEach(f -> all.add("unknown field \"" + f + "\""));
     report(ex, mode, all, "");
+    drop(def, obj);
     return obj;
+  }
+
+  /**
+   * Drops the unknown fields Warn and Ignore let through: a built-in kind's as upstream's decoder
+   * does, a custom resource's by pruning against its schema (and its metadata against ObjectMeta).
+   */
+  private void drop(ResourceDef def, ObjectNode obj) {
+    if (def.openApiSchema() == null) {
+      schemas.prune(def.modelType(), obj);
+      return;
+    }
+    new StructuralSchema(def.openApiSchema()).prune(obj);
+    schemas.prune(ObjectMeta.class, obj.path("metadata"));
   }
 
   private static String mode(HttpExchange ex) {
@@ -108,9 +125,14 @@ public final class FieldValidator {
     if (check.typeError() != null) {
       throw ApiException.badRequest(prefix(def) + check.typeError());
     }
-    return def.openApiSchema() == null
-        ? check.unknownFields()
-        : new io.k8j.apiserver.crd.StructuralSchema(def.openApiSchema()).unknownFields(obj);
+    if (def.openApiSchema() == null) {
+      return check.unknownFields();
+    }
+    List<String> unknown = new ArrayList<>();
+    unknown.addAll(
+        schemas.check(ObjectMeta.class, obj.path("metadata"), "metadata").unknownFields());
+    unknown.addAll(new StructuralSchema(def.openApiSchema()).unknownFields(obj));
+    return unknown;
   }
 
   private static void report(HttpExchange ex, String mode, List<String> problems, String prefix) {

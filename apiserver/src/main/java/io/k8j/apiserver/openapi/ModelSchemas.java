@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.k8j.apiserver.Json;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +37,27 @@ public final class ModelSchemas {
   private final Map<Class<?>, Map<String, JavaType>> properties = new ConcurrentHashMap<>();
 
   public Result check(Class<?> type, JsonNode obj) {
-    if (type == null) {
+    return check(type, obj, "");
+  }
+
+  /** Checks {@code obj}, found at {@code path} of a larger object ("" at the root). */
+  public Result check(Class<?> type, JsonNode obj, String path) {
+    if (type == null || !obj.isObject()) {
       return OK;
     }
-    Walk w = new Walk();
-    w.bean(mapper.constructType(type), obj, "");
+    Walk w = new Walk(false);
+    w.bean(mapper.constructType(type), obj, path);
     return new Result(w.typeError, List.copyOf(w.unknown));
+  }
+
+  /**
+   * Drops the fields the kind does not have, as upstream's decoder drops them when it decodes into
+   * the typed object; values of the wrong type are left for {@link #check} to report.
+   */
+  public void prune(Class<?> type, JsonNode obj) {
+    if (type != null && obj.isObject()) {
+      new Walk(true).bean(mapper.constructType(type), obj, "");
+    }
   }
 
   /** The JSON properties of a model class and their types. */
@@ -91,17 +107,27 @@ public final class ModelSchemas {
   }
 
   private final class Walk {
+    final boolean remove;
     String typeError;
     final List<String> unknown = new ArrayList<>();
+
+    Walk(boolean remove) {
+      this.remove = remove;
+    }
 
     void bean(JavaType type, JsonNode node, String path) {
       Map<String, JavaType> props = propertiesOf(type);
       String owner = type.getRawClass().getSimpleName();
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
+      Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
         String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
         JavaType ft = props.get(e.getKey());
         if (ft == null) {
           unknown.add(p);
+          if (remove) {
+            it.remove();
+          }
         } else {
           value(ft, e.getValue(), p, owner);
         }
@@ -109,7 +135,7 @@ public final class ModelSchemas {
     }
 
     void value(JavaType t, JsonNode v, String path, String owner) {
-      if (v.isNull() || typeError != null) {
+      if (v.isNull() || typeError != null && !remove) {
         return;
       }
       if (t.getRawClass().getName().endsWith(".Quantity")) {
