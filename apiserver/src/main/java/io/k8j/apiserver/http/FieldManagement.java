@@ -6,6 +6,7 @@ import io.k8j.apiserver.Json;
 import io.k8j.apiserver.managedfields.FieldManager;
 import io.k8j.apiserver.managedfields.FieldType;
 import io.k8j.apiserver.managedfields.ModelFieldTypes;
+import io.k8j.apiserver.managedfields.SchemaFieldTypes;
 import io.k8j.apiserver.registry.ResourceDef;
 import io.k8j.apiserver.registry.ResourceStore;
 import io.k8j.apiserver.registry.ServedResource;
@@ -39,9 +40,14 @@ public final class FieldManagement {
     return contentType != null && contentType.split(";")[0].trim().equalsIgnoreCase(APPLY_PATCH);
   }
 
-  /** The field type of a resource's objects: from its model, else deduced from the values. */
+  /**
+   * The field type of a resource's objects: a custom resource's from its CRD's schema, a built-in
+   * kind's from its model, else deduced from the values.
+   */
   static FieldType fieldType(ResourceDef def) {
-    return ModelFieldTypes.of(def.modelType());
+    return def.openApiSchema() != null
+        ? SchemaFieldTypes.of(def.openApiSchema())
+        : ModelFieldTypes.of(def.modelType());
   }
 
   /** The bookkeeping of a create, update or non-apply patch of {@code subresource} ("" main). */
