@@ -246,7 +246,7 @@ public final class ApiServer implements AutoCloseable {
         served.get(key("rbac.authorization.k8s.io", "v1", "clusterroles")).store(),
         served.get(key("rbac.authorization.k8s.io", "v1", "clusterrolebindings")).store());
     pki.writeKubeconfig(Identity.ADMIN, url(), admin.token(), options.kubeconfig());
-    crdController = new CrdController(new CustomResourceServing());
+    crdController = new CrdController(new CustomResourceServing(), options.clock());
     crdController.start();
     startBookmarks(registry);
     compactor = new Compactor(store, options.clock(), options.compactionInterval());
@@ -499,6 +499,18 @@ public final class ApiServer implements AutoCloseable {
         customDefs.remove(owner);
       } else {
         customDefs.put(owner, defs);
+      }
+      return out;
+    }
+
+    @Override
+    public synchronized List<ServedResource> served(String owner) {
+      List<ServedResource> out = new java.util.ArrayList<>();
+      for (ResourceDef d : customDefs.getOrDefault(owner, List.of())) {
+        ServedResource r = served.get(key(d.group(), d.version(), d.plural()));
+        if (r != null) {
+          out.add(r);
+        }
       }
       return out;
     }

@@ -1,7 +1,6 @@
 package io.k8j.apiserver.crd;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
 import io.k8j.apiserver.registry.ResourceDef;
@@ -9,10 +8,12 @@ import io.k8j.apiserver.registry.ServedResource;
 import io.k8j.apiserver.watchcache.CacheWatcher;
 import io.k8j.apiserver.watchcache.WatchCache;
 import io.k8j.apiserver.watchcache.WatchFilter;
+import io.k8j.common.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,8 @@ import org.slf4j.LoggerFactory;
  * Serves the resources of every CRD while it exists, as upstream's apiextensions controllers do:
  * watches the CRDs (from the watch cache, so every CRD stored before a restart is served again),
  * installs a CRD's resources when it is created or its spec changes, and when a CRD is marked for
- * deletion deletes its custom resources and removes the {@code
- * customresourcecleanup.apiextensions.k8s.io} finalizer so the CRD goes; its resources stop being
- * served when it is gone.
+ * deletion hands it to a {@link CrdFinalizer}, which deletes its custom resources before the CRD
+ * goes; its resources stop being served when it is gone.
  */
 public final class CrdController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CrdController.class);
@@ -37,15 +37,25 @@ public final class CrdController implements AutoCloseable {
 
     /** The CRDs' own resource. */
     ServedResource crds();
+
+    /** What serves the resources of the CRD {@code owner} now, storage version first. */
+    List<ServedResource> served(String owner);
   }
 
   private final Serving serving;
+
+  /** What {@link #installed} holds for a CRD served as terminating. */
+  private static final JsonNode TERMINATING = Json.object().put("terminating", true);
+
+  private final Clock clock;
   private final Map<String, JsonNode> installed = new HashMap<>();
+  private final Map<String, Thread> finalizers = new HashMap<>();
   private Thread loop;
   private volatile boolean closed;
 
-  public CrdController(Serving serving) {
+  public CrdController(Serving serving, Clock clock) {
     this.serving = serving;
+    this.clock = clock;
   }
 
   /** Serves the CRDs stored now before returning, then follows their changes. */
@@ -82,6 +92,7 @@ public final class CrdController implements AutoCloseable {
   synchronized void sync(ObjectNode crd, boolean deleted) {
     String name = Json.text(crd, "metadata.name");
     if (deleted) {
+      finalizers.remove(name);
       if (installed.remove(name) != null) {
         serving.serve(name, List.of());
         LOG.info("stopped serving the resources of CRD {}", name);
@@ -103,60 +114,30 @@ public final class CrdController implements AutoCloseable {
   }
 
   /**
-   * Deletes the custom resources of a CRD being deleted, then lets the CRD go; its resources stay
-   * served (as upstream's do) until the CRD itself is gone.
+   * Serves the resources of a CRD being deleted as terminating (creates refused) and starts its
+   * {@link CrdFinalizer} unless it runs; the resources stay served (as upstream's do) until the CRD
+   * itself is gone.
    */
   private void cleanUp(ObjectNode crd, String name) {
-    List<ServedResource> served = serving.serve(name, CustomResources.definitions(crd));
-    installed.put(name, crd.path("spec").deepCopy());
-    int count = 0;
-    if (!served.isEmpty()) {
-      ServedResource r = served.getFirst();
-      WatchCache cache = r.cache();
-      for (ObjectNode cr : cache.list(cache.prefix(), o -> true).items()) {
-        try {
-          r.store()
-              .delete(
-                  Json.text(cr, "metadata.namespace"),
-                  Json.text(cr, "metadata.name"),
-                  io.k8j.apiserver.registry.DeleteOptions.DEFAULT);
-          count++;
-        } catch (RuntimeException e) {
-          LOG.warn(
-              "could not delete {} of CRD {}: {}",
-              Json.text(cr, "metadata.name"),
-              name,
-              e.toString());
-        }
-      }
+    if (!TERMINATING.equals(installed.get(name))) {
+      serving.serve(name, CustomResources.definitions(crd));
+      installed.put(name, TERMINATING);
     }
-    try {
-      serving
-          .crds()
-          .store()
-          .update(
-              null,
-              name,
-              "crd-cleanup",
-              cur -> {
-                if (cur == null) {
-                  return null;
-                }
-                ObjectNode meta = Json.metadata(cur);
-                ArrayNode kept = Json.MAPPER.createArrayNode();
-                for (JsonNode f : meta.path("finalizers")) {
-                  if (!f.asText().equals(CustomResourceDefinitions.CLEANUP_FINALIZER)) {
-                    kept.add(f);
-                  }
-                }
-                meta.set("finalizers", kept);
-                return cur;
-              },
-              false);
-    } catch (RuntimeException e) {
-      LOG.warn("could not remove the cleanup finalizer of CRD {}: {}", name, e.toString());
+    Thread running = finalizers.get(name);
+    if (running != null && running.isAlive()) {
+      return;
     }
-    LOG.info("deleted {} custom resources of CRD {}", count, name);
+    Supplier<ServedResource> instances =
+        () -> {
+          List<ServedResource> served = serving.served(name);
+          return served.isEmpty() ? null : served.getFirst();
+        };
+    finalizers.put(
+        name,
+        Thread.ofVirtual()
+            .name("crd-finalizer-" + name)
+            .start(new CrdFinalizer(name, serving.crds(), instances, clock)));
+    LOG.info("CRD {} is terminating: deleting its custom resources", name);
   }
 
   @Override
@@ -164,6 +145,9 @@ public final class CrdController implements AutoCloseable {
     closed = true;
     if (loop != null) {
       loop.interrupt();
+    }
+    synchronized (this) {
+      finalizers.values().forEach(Thread::interrupt);
     }
   }
 }

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 /**
  * The resources a CRD defines: one {@link ResourceDef} per served version, sharing one storage (in
  * the storage version; the None conversion changes only {@code apiVersion}), with the CRD's names,
- * scope, subresources, printer columns and schema. Versions are ordered as upstream orders them (GA
- * before beta before alpha, higher first), so the first is the preferred one.
+ * scope, subresources, printer columns and schema; while the CRD terminates, creates are refused.
+ * Versions are ordered as upstream orders them (GA before beta before alpha, higher first), so the
+ * first is the preferred one.
  */
 public final class CustomResources {
   private static final Pattern VERSION = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
@@ -31,6 +32,7 @@ public final class CustomResources {
     String group = spec.path("group").asText();
     JsonNode names = spec.path("names");
     JsonNode storage = CustomResourceDefinitions.storageVersion(crd);
+    boolean terminating = crd.path("metadata").has("deletionTimestamp");
     String storageApiVersion = group + "/" + (storage == null ? "" : storage.path("name").asText());
     List<JsonNode> versions = new ArrayList<>();
     spec.path("versions").forEach(versions::add);
@@ -41,13 +43,19 @@ public final class CustomResources {
       if (!v.path("served").asBoolean(false)) {
         continue;
       }
-      defs.add(definition(group, names, spec.path("scope").asText(), v, storageApiVersion));
+      defs.add(
+          definition(group, names, spec.path("scope").asText(), v, storageApiVersion, terminating));
     }
     return defs;
   }
 
   private static ResourceDef definition(
-      String group, JsonNode names, String scope, JsonNode v, String storageApiVersion) {
+      String group,
+      JsonNode names,
+      String scope,
+      JsonNode v,
+      String storageApiVersion,
+      boolean terminating) {
     String version = v.path("name").asText();
     String kind = names.path("kind").asText();
     ResourceDef.Builder b =
@@ -74,7 +82,7 @@ public final class CustomResources {
     }
     JsonNode schema = v.path("schema").path("openAPIV3Schema");
     StructuralSchema structural = new StructuralSchema(schema);
-    b.strategy(new CustomResourceStrategy(structural, subs.has("status")));
+    b.strategy(new CustomResourceStrategy(structural, subs.has("status"), terminating));
     b.openApiSchema(schema.isObject() ? (ObjectNode) schema : Json.object().put("type", "object"));
     String apiVersion = group + "/" + version;
     if (!apiVersion.equals(storageApiVersion)) {

@@ -180,6 +180,67 @@ class CustomResourceDefinitionTest {
   }
 
   @Test
+  void aCrdWaitsTerminatingForItsResourcesFinalizersAndRefusesNewOnes() throws Exception {
+    String group = "held.example.com";
+    createCrd(group);
+    String crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets." + group;
+    String base = "/apis/" + group + "/v1/namespaces/default/widgets";
+    ObjectNode held = widget(group, "v1", "held", "{\"color\": \"red\"}");
+    Json.metadata(held).putArray("finalizers").add("example.com/hold");
+    assertThat(api.post(base, held).code()).isEqualTo(201);
+    assertThat(api.post(base, widget(group, "v1", "free", "{\"color\": \"red\"}")).code())
+        .isEqualTo(201);
+
+    assertThat(api.delete(crdPath).code()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> terminating(api.get(crdPath).json()) != null);
+    ObjectNode crd = api.get(crdPath).json();
+    assertThat(terminating(crd).path("status").asText()).isEqualTo("True");
+    assertThat(terminating(crd).path("reason").asText()).isEqualTo("InstanceDeletionInProgress");
+    assertThat(terminating(crd).path("message").asText())
+        .isEqualTo("CustomResource deletion is in progress");
+    assertThat(crd.path("metadata").path("finalizers").toString())
+        .contains("customresourcecleanup.apiextensions.k8s.io");
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.get(base + "/free").code() == 404);
+    ObjectNode stillThere = api.get(base + "/held").json();
+    assertThat(stillThere.path("metadata").has("deletionTimestamp")).isTrue();
+
+    ApiClient.Response refused =
+        api.post(base, widget(group, "v1", "late", "{\"color\": \"red\"}"));
+    assertThat(refused.code()).isEqualTo(405);
+    assertThat(refused.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
+    assertThat(refused.json().path("message").asText())
+        .isEqualTo("create not allowed while custom resource definition is terminating");
+    assertThat(api.get(crdPath).code()).isEqualTo(200);
+
+    ApiClient.Response released =
+        api.send(
+            api.request(base + "/held")
+                .header("Content-Type", "application/merge-patch+json")
+                .method(
+                    "PATCH",
+                    HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"finalizers\":null}}")));
+    assertThat(released.code()).as(released.body()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.get(crdPath).code() == 404);
+    assertThat(
+            server
+                .store()
+                .range(io.k8j.store.RangeRequest.prefix("/registry/" + group + "/"))
+                .kvs())
+        .isEmpty();
+  }
+
+  private static JsonNode terminating(ObjectNode crd) {
+    for (JsonNode c : crd.path("status").path("conditions")) {
+      if (c.path("type").asText().equals("Terminating")) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  @Test
   void anInvalidCrdIsRejectedWithTheFieldsNamed() throws Exception {
     ObjectNode crd = json(CRD.formatted("bad.example.com"));
     crd.with("metadata").put("name", "wrong.bad.example.com");
