@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8j.apiserver.Json;
 import io.k8j.apiserver.http.ApiException;
 import io.k8j.common.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +47,11 @@ public final class FieldManager {
    *     main resource, nor the rest through the status)
    */
   public record Writer(String manager, String apiVersion, String subresource, boolean hasStatus) {}
+
+  /** Upstream's cap on update entries, and the name of the entry older ones merge into. */
+  static final int MAX_UPDATE_MANAGERS = 10;
+
+  static final String OLD_UPDATES_MANAGER = "ancient-changes";
 
   private final Clock clock;
 
@@ -83,7 +91,71 @@ public final class FieldManager {
         out.add(mine);
       }
     }
-    ManagedFields.encode(next, out);
+    ManagedFields.encode(next, capUpdateManagers(out));
+  }
+
+  /**
+   * At most {@link #MAX_UPDATE_MANAGERS} update entries, as upstream's {@code capManagersManager}:
+   * beyond that the oldest are merged, per API version, into an {@code ancient-changes} entry that
+   * takes the time of the latest update merged into it.
+   */
+  static List<ManagedFields.Entry> capUpdateManagers(List<ManagedFields.Entry> entries) {
+    List<ManagedFields.Entry> updaters = new ArrayList<>();
+    for (ManagedFields.Entry e : entries) {
+      if (e.operation().equals(ManagedFields.UPDATE)) {
+        updaters.add(e);
+      }
+    }
+    if (updaters.size() <= MAX_UPDATE_MANAGERS) {
+      return entries;
+    }
+    updaters.sort(
+        Comparator.comparingLong((ManagedFields.Entry e) -> seconds(e.time()))
+            .thenComparing(FieldManager::identifier));
+    List<ManagedFields.Entry> out = new ArrayList<>(entries);
+    Map<String, ManagedFields.Entry> firstOfVersion = new HashMap<>();
+    int length = updaters.size();
+    for (int i = 0; i < updaters.size() && length > MAX_UPDATE_MANAGERS; i++) {
+      ManagedFields.Entry e = updaters.get(i);
+      ManagedFields.Entry first = firstOfVersion.get(e.apiVersion());
+      if (first == null) {
+        firstOfVersion.put(e.apiVersion(), e);
+        continue;
+      }
+      ManagedFields.Entry bucket =
+          new ManagedFields.Entry(
+              OLD_UPDATES_MANAGER, ManagedFields.UPDATE, e.apiVersion(), null, "", first.fields());
+      int at = indexOf(out, bucket);
+      if (at < 0) {
+        at = out.indexOf(first);
+        out.set(at, bucket);
+      }
+      out.set(at, bucket.withFields(e.fields().union(out.get(at).fields())).withTime(e.time()));
+      out.remove(e);
+      length--;
+    }
+    return out;
+  }
+
+  private static long seconds(String time) {
+    try {
+      return time == null ? 0 : Instant.parse(time).getEpochSecond();
+    } catch (java.time.format.DateTimeParseException e) {
+      return 0;
+    }
+  }
+
+  /** Upstream's manager identifier, the JSON it sorts equal times by. */
+  private static String identifier(ManagedFields.Entry e) {
+    ObjectNode id =
+        Json.object()
+            .put("manager", e.manager())
+            .put("operation", e.operation())
+            .put("apiVersion", e.apiVersion());
+    if (!e.subresource().isEmpty()) {
+      id.put("subresource", e.subresource());
+    }
+    return id.toString();
   }
 
   /**

@@ -210,4 +210,49 @@ class FieldManagerTest {
     merged.forEach(n -> names.append(n.path("name").asText()));
     assertThat(names.toString()).isEqualTo("axcbnew");
   }
+
+  @Test
+  void moreThanTenUpdateManagersMergeTheOldestIntoAncientChanges() throws Exception {
+    ObjectNode obj = deployment(1, "nginx", "");
+    ObjectNode live = fm.apply(null, obj, type, writer("applier"), false);
+    for (int i = 0; i < 12; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      ObjectNode next = live.deepCopy();
+      ObjectNode labels = labels(live);
+      labels.put("l" + i, "v");
+      ((ObjectNode) next.path("metadata")).set("labels", labels);
+      fm.recordUpdate(live, next, type, writer("updater-" + i));
+      live = next;
+    }
+    java.util.List<String> managers = new java.util.ArrayList<>();
+    live.path("metadata")
+        .path("managedFields")
+        .forEach(e -> managers.add(e.path("manager").asText()));
+    assertThat(managers)
+        .containsExactlyInAnyOrder(
+            "applier",
+            "ancient-changes",
+            "updater-3",
+            "updater-4",
+            "updater-5",
+            "updater-6",
+            "updater-7",
+            "updater-8",
+            "updater-9",
+            "updater-10",
+            "updater-11");
+    JsonNode ancient = entry(live, "ancient-changes");
+    assertThat(ancient.path("operation").asText()).isEqualTo("Update");
+    assertThat(ancient.path("time").asText()).isEqualTo("2026-01-01T00:00:03Z");
+    assertThat(ancient.path("fieldsV1").path("f:metadata").path("f:labels"))
+        .isEqualTo(json("{'.':{},'f:l0':{},'f:l1':{},'f:l2':{}}"));
+    assertThat(entry(live, "applier").path("operation").asText()).isEqualTo("Apply");
+  }
+
+  private static ObjectNode labels(ObjectNode obj) {
+    JsonNode l = obj.path("metadata").path("labels");
+    return l.isObject()
+        ? (ObjectNode) l.deepCopy()
+        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+  }
 }
