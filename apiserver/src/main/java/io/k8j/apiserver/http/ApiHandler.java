@@ -445,14 +445,16 @@ public final class ApiHandler extends Handler.Abstract {
     ex.send(200, "application/json", doc.bytes());
   }
 
-  /** {@code /openapi/v2}: JSON when asked for, else the protobuf form kubectl asks for. */
+  /**
+   * {@code /openapi/v2}: the protobuf form when asked for (kubectl), else JSON; the same document.
+   */
   private void openApiV2(HttpExchange ex) {
     String accept = ex.header("Accept");
     if (accept != null && accept.contains("protobuf")) {
       ex.send(
           200,
           "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
-          OpenApiV3.emptyV2Protobuf());
+          io.k8j.apiserver.openapi.OpenApiV2Protobuf.encode(openApiV2.document()));
       return;
     }
     Responses.document(ex, Negotiation.Choice.JSON, 200, openApiV2.document());

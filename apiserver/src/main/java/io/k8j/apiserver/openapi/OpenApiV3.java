@@ -179,32 +179,6 @@ public final class OpenApiV3 {
     }
   }
 
-  /**
-   * An OpenAPI v2 document with no definitions, in the protobuf form kubectl asks for. kubectl
-   * prefers the v3 documents (explain, and server-side field validation announced there); on v2
-   * without definitions it falls back to its built-in knowledge of the kinds for client-side
-   * strategic merge patches, as it does for kinds a server does not describe.
-   */
-  public static byte[] emptyV2Protobuf() {
-    byte[] title = "Kubernetes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] version = "v1.32.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
-    info.write(0x0A);
-    info.write(title.length);
-    info.writeBytes(title);
-    info.write(0x12);
-    info.write(version.length);
-    info.writeBytes(version);
-    java.io.ByteArrayOutputStream doc = new java.io.ByteArrayOutputStream();
-    doc.write(0x0A);
-    doc.write(3);
-    doc.writeBytes("2.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    doc.write(0x12);
-    doc.write(info.size());
-    doc.writeBytes(info.toByteArray());
-    return doc.toByteArray();
-  }
-
   private static void gvk(ObjectNode o, ResourceDef d) {
     o.put("group", d.group()).put("version", d.version()).put("kind", d.kind());
   }
