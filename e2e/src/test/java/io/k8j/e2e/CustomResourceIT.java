@@ -159,6 +159,18 @@ class CustomResourceIT {
             "-");
     assertThat(unknown.exitCode()).isNotZero();
     assertThat(unknown.err()).contains("unknown field \"spec.colour\"");
+    Kubectl.Result warn =
+        kubectl.runWithInput(
+            CRONTAB.formatted(group, "extra", "* * * * *", "colour: red"),
+            "apply",
+            "--validate=warn",
+            "-f",
+            "-");
+    assertThat(warn.exitCode()).as(warn.all()).isZero();
+    assertThat(warn.err()).contains("Warning: unknown field \"spec.colour\"");
+    assertThat(ok(null, "get", "crontabs." + group, "extra", "-o", "jsonpath={.spec}"))
+        .contains("my-image")
+        .doesNotContain("colour");
   }
 
   @Test
@@ -188,5 +200,53 @@ class CustomResourceIT {
     // a new CRD of the same name starts empty: its resources went with the old one
     applyCrd(group);
     assertThat(ok(null, "get", "crontabs." + group, "-o", "name")).isEmpty();
+  }
+
+  @Test
+  void aCrdStaysTerminatingUntilItsResourcesFinalizersAreRemoved() throws Exception {
+    String group = "held.example.com";
+    applyCrd(group);
+    ok(
+        CRONTAB
+            .formatted(group, "held", "* * * * *", "")
+            .replace("namespace: default}", "namespace: default, finalizers: [example.com/hold]}"),
+        "apply",
+        "-f",
+        "-");
+    ok(null, "delete", "crd", "crontabs." + group, "--wait=false");
+    String reason = "jsonpath={.status.conditions[?(@.type==\"Terminating\")].reason}";
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!ok(null, "get", "crd", "crontabs." + group, "-o", reason)
+        .equals("InstanceDeletionInProgress")) {
+      assertThat(Instant.now()).as("CRD Terminating").isBefore(deadline);
+    }
+    assertThat(
+            ok(
+                null,
+                "get",
+                "crontabs." + group,
+                "held",
+                "-o",
+                "jsonpath={.metadata.deletionTimestamp}"))
+        .isNotEmpty();
+    Kubectl.Result refused =
+        kubectl.runWithInput(
+            CRONTAB.formatted(group, "late", "* * * * *", ""), "create", "-f", "-");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.err())
+        .contains(
+            "Error from server (MethodNotAllowed): error when creating \"STDIN\": create not"
+                + " allowed while custom resource definition is terminating");
+
+    ok(
+        null,
+        "patch",
+        "crontabs." + group,
+        "held",
+        "--type=merge",
+        "-p",
+        "{\"metadata\":{\"finalizers\":null}}");
+    ok(null, "wait", "--for=delete", "crd/crontabs." + group, "--timeout=60s");
+    assertThat(ok(null, "get", "crd", "-o", "name")).doesNotContain("crontabs." + group);
   }
 }

@@ -92,4 +92,46 @@ class ExplainIT {
     assertThat(r.err()).contains("unknown field \"colour\"");
     assertThat(kubectl.run("get", "configmap", "strict-cm").exitCode()).isNotZero();
   }
+
+  @Test
+  void theProtobufOpenApiV2ServesExplainAndClientSidePatches() throws Exception {
+    String out = explain("deployment.spec.strategy", "--output=plaintext-openapiv2");
+    assertThat(out)
+        .contains("KIND: Deployment")
+        .contains("DeploymentStrategy describes how to replace existing pods with new ones.")
+        .contains("rollingUpdate <Object>");
+
+    java.nio.file.Path manifest = java.nio.file.Files.createTempFile("v2-apply", ".yaml");
+    String deployment =
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: v2-apply, namespace: default}
+        spec:
+          selector: {matchLabels: {app: v2}}
+          template:
+            metadata: {labels: {app: v2}}
+            spec:
+              containers:
+              - {name: web, image: nginx:1.27}
+              - {name: side, image: %s}
+        """;
+    java.nio.file.Files.writeString(manifest, deployment.formatted("busybox:1"));
+    Kubectl.Result created = kubectl.run("apply", "-f", manifest.toString());
+    assertThat(created.exitCode()).as(created.all()).isZero();
+    // a server-side sidecar env the manifest does not know: a strategic merge keeps it
+    Kubectl.Result env = kubectl.run("set", "env", "deployment/v2-apply", "-c", "side", "A=1");
+    assertThat(env.exitCode()).as(env.all()).isZero();
+    java.nio.file.Files.writeString(manifest, deployment.formatted("busybox:2"));
+    Kubectl.Result applied =
+        kubectl.runWithEnv("KUBECTL_OPENAPIV3_PATCH", "false", "apply", "-f", manifest.toString());
+    assertThat(applied.exitCode()).as(applied.all()).isZero();
+    Kubectl.Result got =
+        kubectl.run(
+            "get",
+            "deployment/v2-apply",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[*].image} {.spec.template.spec.containers[1].env[0].value}");
+    assertThat(got.out()).isEqualTo("nginx:1.27 busybox:2 1");
+  }
 }

@@ -178,7 +178,7 @@ class ServerSideApplyIT {
   }
 
   @Test
-  void strictValidationNamesTheUnknownAndDuplicateFields() throws Exception {
+  void strictValidationNamesTheUnknownFieldsAndWarnDropsThem() throws Exception {
     String unknown = deployment("st", 1, false).replace("  replicas: 1", "  replicas: 1\n  foo: 1");
     Kubectl.Result create = kubectl.runWithInput(unknown, "create", "-f", "-");
     assertThat(create.exitCode()).isNotZero();
@@ -195,6 +195,13 @@ class ServerSideApplyIT {
     Kubectl.Result warn = kubectl.runWithInput(unknown, "create", "--validate=warn", "-f", "-");
     assertThat(warn.exitCode()).as(warn.all()).isZero();
     assertThat(warn.err()).contains("Warning: unknown field \"spec.foo\"");
+    assertThat(get("deploy/st", "{.spec}")).contains("replicas").doesNotContain("foo");
+    String patched = deployment("st", 2, false).replace("  replicas: 2", "  replicas: 2\n  bar: 1");
+    Kubectl.Result warnPatch = kubectl.runWithInput(patched, "apply", "--validate=warn", "-f", "-");
+    assertThat(warnPatch.exitCode()).as(warnPatch.all()).isZero();
+    assertThat(warnPatch.err()).contains("Warning: unknown field \"spec.bar\"");
+    assertThat(get("deploy/st", "{.spec.replicas}")).isEqualTo("2");
+    assertThat(get("deploy/st", "{.spec}")).doesNotContain("bar");
 
     Path dup = dir.resolve("dup.json");
     Files.writeString(
@@ -210,5 +217,129 @@ class ServerSideApplyIT {
             dup.toString());
     assertThat(raw.exitCode()).isNotZero();
     assertThat(raw.err()).contains("duplicate field \"data\"");
+  }
+
+  private static final String LISTENER_CRD =
+      """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: gateways.ssa.example.com}
+      spec:
+        group: ssa.example.com
+        scope: Namespaced
+        names: {plural: gateways, singular: gateway, kind: Gateway}
+        versions:
+        - name: v1
+          served: true
+          storage: true
+          schema:
+            openAPIV3Schema:
+              type: object
+              properties:
+                spec:
+                  type: object
+                  properties:
+                    listeners:
+                      type: array
+                      x-kubernetes-list-type: map
+                      x-kubernetes-list-map-keys: [name]
+                      items:
+                        type: object
+                        required: [name]
+                        properties:
+                          name: {type: string}
+                          port: {type: integer}
+                    hosts:
+                      type: array
+                      items: {type: string}
+      """;
+
+  private static final String GATEWAY =
+      """
+      apiVersion: ssa.example.com/v1
+      kind: Gateway
+      metadata: {name: gw, namespace: default}
+      spec:
+        listeners:
+        - {name: %s, port: %d}
+        hosts: [%s]
+      """;
+
+  @Test
+  void customResourceListsMergeByTheirSchemasListMapKeys() throws Exception {
+    ok(LISTENER_CRD, "apply", "-f", "-");
+    ok(null, "wait", "--for=condition=Established", "crd/gateways.ssa.example.com");
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+    while (kubectl.run("get", "gateways").exitCode() != 0) {
+      assertThat(java.time.Instant.now()).as("gateways served").isBefore(deadline);
+    }
+    ok(
+        GATEWAY.formatted("http", 80, "a.example"),
+        "apply",
+        "--server-side",
+        "--field-manager=team-a",
+        "-f",
+        "-");
+    ok(
+        GATEWAY.formatted("https", 443, "a.example"),
+        "apply",
+        "--server-side",
+        "--field-manager=team-b",
+        "-f",
+        "-");
+    assertThat(get("gateway/gw", "{.spec.listeners[*].name}")).isEqualTo("http https");
+    assertThat(ok(null, "get", "gateway/gw", "--show-managed-fields", "-o", "json"))
+        .contains("k:{\\\"name\\\":\\\"http\\\"}")
+        .contains("k:{\\\"name\\\":\\\"https\\\"}");
+
+    Kubectl.Result conflict =
+        kubectl.runWithInput(
+            GATEWAY.formatted("http", 8080, "a.example"),
+            "apply",
+            "--server-side",
+            "--field-manager=team-b",
+            "-f",
+            "-");
+    assertThat(conflict.exitCode()).isNotZero();
+    assertThat(conflict.err())
+        .contains("conflict with \"team-a\": .spec.listeners[name=\"http\"].port");
+
+    Kubectl.Result hosts =
+        kubectl.runWithInput(
+            GATEWAY.formatted("https", 443, "b.example"),
+            "apply",
+            "--server-side",
+            "--field-manager=team-b",
+            "-f",
+            "-");
+    assertThat(hosts.exitCode()).isNotZero();
+    assertThat(hosts.err()).contains("conflict with \"team-a\": .spec.hosts");
+  }
+
+  @Test
+  void updateManagersBeyondTenMergeIntoAncientChanges() throws Exception {
+    ok(null, "create", "configmap", "many-managers");
+    for (int i = 0; i < 12; i++) {
+      ok(
+          null,
+          "label",
+          "configmap",
+          "many-managers",
+          "l" + i + "=v",
+          "--field-manager=labeller-" + i);
+    }
+    String managers =
+        ok(
+            null,
+            "get",
+            "configmap/many-managers",
+            "--show-managed-fields",
+            "-o",
+            "jsonpath={.metadata.managedFields[*].manager}");
+    assertThat(managers.split(" "))
+        .hasSize(10)
+        .contains("ancient-changes", "labeller-11")
+        .doesNotContain("kubectl-create", "labeller-0");
+    assertThat(get("configmap/many-managers", "{.metadata.labels.l0}")).isEqualTo("v");
   }
 }
