@@ -103,6 +103,8 @@ public final class ModelSchemas {
         || n.endsWith(".MicroTime")
         || n.endsWith(".Duration")
         || n.endsWith(".JSONSchemaPropsOrBool")
+        || n.endsWith(".JSONSchemaPropsOrArray")
+        || n.endsWith(".JSONSchemaPropsOrStringArray")
         || n.endsWith(".AnyType");
   }
 

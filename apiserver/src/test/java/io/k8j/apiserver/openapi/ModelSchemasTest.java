@@ -58,4 +58,21 @@ class ModelSchemasTest {
     assertThat(r.unknownFields()).isEmpty();
     assertThat(r.typeError()).isNull();
   }
+
+  @Test
+  void crdSchemasWithArrayItemsHaveNoUnknownFieldsAndKeepThemWhenPruned() throws Exception {
+    var crd =
+        Json.MAPPER.readTree(
+            "{\"spec\":{\"versions\":[{\"name\":\"v1\",\"schema\":{\"openAPIV3Schema\":"
+                + "{\"type\":\"object\",\"properties\":{\"list\":{\"type\":\"array\","
+                + "\"x-kubernetes-list-type\":\"map\",\"x-kubernetes-list-map-keys\":[\"name\"],"
+                + "\"items\":{\"type\":\"object\",\"required\":[\"name\"],"
+                + "\"properties\":{\"name\":{\"type\":\"string\"}}}}}}}}]}}");
+    Class<?> type = io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class;
+    ModelSchemas schemas = new ModelSchemas();
+    assertThat(schemas.check(type, crd).unknownFields()).isEmpty();
+    var pruned = crd.deepCopy();
+    schemas.prune(type, pruned);
+    assertThat(pruned).isEqualTo(crd);
+  }
 }
