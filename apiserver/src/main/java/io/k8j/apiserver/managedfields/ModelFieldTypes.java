@@ -103,9 +103,8 @@ public final class ModelFieldTypes {
   }
 
   /** A model class: its fields, with the list types their patch strategies give. */
-  private static final class Struct implements FieldType {
+  private static final class Struct extends StructType {
     private final JavaType type;
-    private final Map<String, FieldType> fields = new ConcurrentHashMap<>();
     private volatile Map<String, JavaType> props;
 
     Struct(JavaType type) {
@@ -113,21 +112,12 @@ public final class ModelFieldTypes {
     }
 
     @Override
-    public Kind kind() {
-      return Kind.MAP;
-    }
-
-    @Override
-    public FieldType field(String name) {
-      return fields.computeIfAbsent(name, this::resolve);
-    }
-
-    @Override
     public boolean declares(String name) {
       return properties().containsKey(name);
     }
 
-    private FieldType resolve(String name) {
+    @Override
+    FieldType resolve(String name) {
       PatchStrategies.Field f = PatchStrategies.field(type, name);
       JavaType ft = f.type();
       if (ft == null) {

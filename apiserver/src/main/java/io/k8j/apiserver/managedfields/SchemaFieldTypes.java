@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Field types of custom resources, from their CRD's {@code openAPIV3Schema} as upstream converts a
@@ -78,24 +76,13 @@ public final class SchemaFieldTypes {
    * An object of the schema: its {@code properties} are declared fields; other keys take the type
    * of {@code additionalProperties}, or are deduced.
    */
-  private static final class ObjectType implements FieldType {
+  private static final class ObjectType extends StructType {
     private final JsonNode schema;
     private final boolean resource;
-    private final Map<String, FieldType> fields = new ConcurrentHashMap<>();
 
     ObjectType(JsonNode schema, boolean resource) {
       this.schema = schema;
       this.resource = resource;
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.MAP;
-    }
-
-    @Override
-    public FieldType field(String name) {
-      return fields.computeIfAbsent(name, this::resolve);
     }
 
     @Override
@@ -105,7 +92,8 @@ public final class SchemaFieldTypes {
               && (name.equals("apiVersion") || name.equals("kind") || name.equals("metadata"));
     }
 
-    private FieldType resolve(String name) {
+    @Override
+    FieldType resolve(String name) {
       if (resource && name.equals("metadata")) {
         return ModelFieldTypes.of(ObjectMeta.class);
       }

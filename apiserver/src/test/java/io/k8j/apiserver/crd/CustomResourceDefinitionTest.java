@@ -65,6 +65,13 @@ class CustomResourceDefinitionTest {
     return r.json();
   }
 
+  static ApiClient.Response patch(String path, String type, String body) throws Exception {
+    return api.send(
+        api.request(path)
+            .header("Content-Type", type)
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   static ObjectNode widget(String group, String version, String name, String spec) {
     return json(
         "{\"apiVersion\": \"%s/%s\", \"kind\": \"Widget\", \"metadata\": {\"name\": \"%s\"}, \"spec\": %s}"
@@ -117,19 +124,13 @@ class CustomResourceDefinitionTest {
     assertThat(beta.path("spec").path("size").asInt()).isEqualTo(3);
 
     ApiClient.Response smp =
-        api.send(
-            api.request(base + "/w1")
-                .header("Content-Type", "application/strategic-merge-patch+json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"spec\":{\"size\":4}}")));
+        patch(base + "/w1", "application/strategic-merge-patch+json", "{\"spec\":{\"size\":4}}");
     assertThat(smp.code()).isEqualTo(415);
     ApiClient.Response merge =
-        api.send(
-            api.request(base + "/w1")
-                .header("Content-Type", "application/merge-patch+json")
-                .method(
-                    "PATCH",
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"spec\":{\"size\":4},\"status\":{\"size\":9}}")));
+        patch(
+            base + "/w1",
+            "application/merge-patch+json",
+            "{\"spec\":{\"size\":4},\"status\":{\"size\":9}}");
     assertThat(merge.code()).as(merge.body()).isEqualTo(200);
     assertThat(merge.json().path("spec").path("size").asInt()).isEqualTo(4);
     assertThat(merge.json().has("status")).as("status is the subresource's").isFalse();
@@ -215,12 +216,8 @@ class CustomResourceDefinitionTest {
     assertThat(api.get(crdPath).code()).isEqualTo(200);
 
     ApiClient.Response released =
-        api.send(
-            api.request(base + "/held")
-                .header("Content-Type", "application/merge-patch+json")
-                .method(
-                    "PATCH",
-                    HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"finalizers\":null}}")));
+        patch(
+            base + "/held", "application/merge-patch+json", "{\"metadata\":{\"finalizers\":null}}");
     assertThat(released.code()).as(released.body()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(60)).until(() -> api.get(crdPath).code() == 404);
     assertThat(
