@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8j.bench.FigureTable;
 import io.k8j.bench.Histogram;
+import io.k8j.bench.LoadAverage;
 import io.k8j.dns.ClusterDns;
 import io.k8j.dns.DnsOptions;
 import io.k8j.testing.cluster.TestApiServer;
@@ -99,9 +100,11 @@ public final class DnsBench {
         awaitAnswer(dns.address(), query);
         out.printf(
             Locale.ROOT,
-            "cluster DNS on %s, %d CPUs; A web.default.svc.cluster.local, closed-loop UDP clients%n",
+            "cluster DNS on %s, %d CPUs; A web.default.svc.cluster.local, closed-loop UDP clients;"
+                + " load average %s%n",
             dns.address(),
-            Runtime.getRuntime().availableProcessors());
+            Runtime.getRuntime().availableProcessors(),
+            LoadAverage.now());
         for (int clients : settings.clientCounts()) {
           Round r = round(dns.address(), query, clients);
           rounds.add(r);
@@ -135,6 +138,7 @@ public final class DnsBench {
         "p99 latency at the best rate (%d clients): %.3f ms%n",
         best.clients(),
         best.latency().percentileMillis(99));
+    out.println("load average at the end: " + LoadAverage.now());
   }
 
   private Round round(InetSocketAddress server, byte[] query, int clients) throws Exception {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.k8j.bench.LoadAverage;
 import io.k8j.proxy.ProxyMode;
 import io.k8j.proxy.ProxyOptions;
 import io.k8j.proxy.ServiceProxy;
@@ -15,7 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,7 +143,7 @@ public final class ProxyBench {
         SLICE.toMillis(),
         settings.warmup().toSeconds(),
         settings.rounds(),
-        loadAverage());
+        LoadAverage.now());
     try (TestApiServer api = TestApiServer.start()) {
       KubernetesClient client = api.client();
       if (settings.modes().contains("iptables")) {
@@ -159,17 +159,7 @@ public final class ProxyBench {
     }
     out.println();
     print(out);
-    out.println("load average at the end: " + loadAverage());
-  }
-
-  /** The machine's 1, 5 and 15 minute load averages, as the figures depend on them. */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
+    out.println("load average at the end: " + LoadAverage.now());
   }
 
   private void kernel(KubernetesClient client, PrintStream out) throws Exception {
