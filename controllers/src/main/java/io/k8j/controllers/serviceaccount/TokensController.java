@@ -142,7 +142,7 @@ public final class TokensController implements AutoCloseable {
     if (sa == null
         || sa.getMetadata().getDeletionTimestamp() != null
         || wantedUid != null && !wantedUid.equals(sa.getMetadata().getUid())) {
-      delete(s, accountName);
+      delete(s, accountName, sa == null ? "does not exist" : "is another account now");
       return;
     }
     Map<String, String> data = s.getData() == null ? Map.of() : s.getData();
@@ -180,7 +180,7 @@ public final class TokensController implements AutoCloseable {
         accountName);
   }
 
-  private void delete(Secret s, String accountName) {
+  private void delete(Secret s, String accountName, String why) {
     try {
       writer.delete(s, Deletion.DEFAULT.withPreconditionUid(s.getMetadata().getUid()));
     } catch (RuntimeException e) {
@@ -190,10 +190,11 @@ public final class TokensController implements AutoCloseable {
       throw e;
     }
     LOG.info(
-        "secret {}/{}: deleted, its service account {} does not exist",
+        "secret {}/{}: deleted, its service account {} {}",
         s.getMetadata().getNamespace(),
         s.getMetadata().getName(),
-        accountName);
+        accountName,
+        why);
   }
 
   private static String annotation(Secret s, String key) {
