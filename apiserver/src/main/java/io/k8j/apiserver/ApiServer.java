@@ -192,7 +192,7 @@ public final class ApiServer implements AutoCloseable {
         new ResourceHandler(
             info -> served.get(key(info.group(), info.version(), info.resource())),
             new WatchStreamer(),
-            subresources(validator, fields, authorizer),
+            subresources(validator, fields),
             validator,
             fields);
     ApiMetrics metrics = new ApiMetrics(caches::watcherCount);
@@ -357,7 +357,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private Map<String, SubresourceHandler> subresources(
-      FieldValidator validator, FieldManagement fields, Authorizer authorizer) {
+      FieldValidator validator, FieldManagement fields) {
     Map<String, SubresourceHandler> subs = subresources;
     MainSubresources main = new MainSubresources(validator, fields);
     mainSubresources = main;
@@ -431,7 +431,7 @@ public final class ApiServer implements AutoCloseable {
           }
           logs.serve(ex, r.store(), ns, name);
         });
-    PodStreamProxy streams = new PodStreamProxy(kubelets, authorizer);
+    PodStreamProxy streams = new PodStreamProxy(kubelets);
     for (String s : List.of("exec", "attach", "portforward")) {
       subs.put("pods/" + s, streams::handle);
     }

@@ -58,6 +58,19 @@ class ReviewsTest {
     return new String[] {Integer.toString(p.waitFor()), out.strip()};
   }
 
+  private static String aliceMayGetPods(String subresource) throws Exception {
+    return kubectl(
+        "auth",
+        "can-i",
+        "get",
+        "pods",
+        "--subresource=" + subresource,
+        "-n",
+        "team-a",
+        "--as",
+        "alice")[1];
+  }
+
   @Test
   void canIAnswersAsRequestsAreDecided() throws Exception {
     assertThat(kubectl("auth", "can-i", "list", "pods", "-n", "team-a", "--as", "alice")[1])
@@ -70,6 +83,11 @@ class ReviewsTest {
         .isEqualTo("yes");
     assertThat(kubectl("auth", "can-i", "create", "pods/exec", "-n", "team-a", "--as", "alice")[1])
         .isEqualTo("no");
+    // view reads no escalating subresource: a WebSocket exec is a get on pods/exec
+    for (String sub : List.of("exec", "attach", "portforward")) {
+      assertThat(aliceMayGetPods(sub)).as(sub).isEqualTo("no");
+    }
+    assertThat(aliceMayGetPods("log")).isEqualTo("yes");
     assertThat(kubectl("auth", "can-i", "*", "*")[1]).isEqualTo("yes");
     var denied =
         admin.send(

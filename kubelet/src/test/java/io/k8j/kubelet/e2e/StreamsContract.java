@@ -373,4 +373,44 @@ abstract class StreamsContract {
       Files.deleteIfExists(kubeconfig);
     }
   }
+
+  @Test
+  void aRoleWithOnlyCreateOnPodsExecIsEnoughForKubectlExec() throws Exception {
+    // kubectl's WebSocket upgrade is a GET, authorized as get on pods/exec (as upstream 1.32): it
+    // is
+    // refused here, and kubectl falls back to SPDY, a POST, authorized as create
+    Path kubeconfig = Files.createTempFile("k8j-execer-", ".kubeconfig");
+    try {
+      node.api
+          .server()
+          .pki()
+          .writeKubeconfig(new Identity("execer", List.of()), node.api.url(), kubeconfig);
+      node.kubectl.apply(
+          """
+          apiVersion: rbac.authorization.k8s.io/v1
+          kind: Role
+          metadata: {name: execer}
+          rules:
+          - {apiGroups: [""], resources: [pods], verbs: [get]}
+          - {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+          ---
+          apiVersion: rbac.authorization.k8s.io/v1
+          kind: RoleBinding
+          metadata: {name: execer}
+          roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: execer}
+          subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: execer}]
+          """);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                Kubectl.Result r =
+                    kubectlAs(kubeconfig, Map.of(), null, "exec", "shell", "--", "echo", "in");
+                assertThat(r.exitCode()).as(r.out()).isZero();
+                assertThat(r.out()).endsWith("in\n");
+              });
+    } finally {
+      Files.deleteIfExists(kubeconfig);
+    }
+  }
 }

@@ -39,6 +39,14 @@ public final class BootstrapPolicy {
           "events",
           "limitranges",
           "resourcequotas");
+
+  /**
+   * What view may not read though edit may (upstream's "escalating resources"): with {@code get} on
+   * pods/exec kubectl 1.32 execs over WebSocket, see {@code PodStreamProxy}.
+   */
+  private static final List<String> ESCALATING =
+      List.of("pods/exec", "pods/attach", "pods/portforward", "services/proxy");
+
   private static final List<String> APPS =
       List.of(
           "deployments",
@@ -92,7 +100,8 @@ public final class BootstrapPolicy {
             List.of("authorization.k8s.io"),
             List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews")));
     ObjectNode[] view = {
-      resources(READ, List.of(""), WORKLOADS),
+      resources(
+          READ, List.of(""), WORKLOADS.stream().filter(r -> !ESCALATING.contains(r)).toList()),
       resources(READ, List.of(""), List.of("namespaces", "namespaces/status", "pods/status")),
       resources(READ, List.of("apps"), APPS),
       resources(READ, List.of("batch"), List.of("jobs", "cronjobs", "jobs/status")),
