@@ -180,6 +180,27 @@ class ApiServerTest {
   }
 
   @Test
+  void anUpdateLeavingOutDefaultedFieldsIsNoSpecChange() throws Exception {
+    ObjectNode d =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"bare\"},"
+                    + "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"bare\"}},\"template\":{\"metadata\":"
+                    + "{\"labels\":{\"app\":\"bare\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}}}");
+    ObjectNode created = api.post("/apis/apps/v1/namespaces/default/deployments", d).json();
+    assertThat(created.path("spec").path("strategy").path("type").asText())
+        .isEqualTo("RollingUpdate");
+    // the same spec as first sent, without what the server filled in, and a new label
+    ObjectNode again = d.deepCopy();
+    Json.metadata(again)
+        .put("resourceVersion", created.path("metadata").path("resourceVersion").asText());
+    Json.child(Json.metadata(again), "labels").put("team", "blue");
+    ObjectNode updated = api.put("/apis/apps/v1/namespaces/default/deployments/bare", again).json();
+    assertThat(updated.path("spec")).isEqualTo(created.path("spec"));
+    assertThat(updated.path("metadata").path("generation").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void anInvalidPodGets422WithOneCausePerField() throws Exception {
     ObjectNode pod =
         (ObjectNode)

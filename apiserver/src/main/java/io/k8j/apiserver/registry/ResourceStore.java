@@ -349,14 +349,6 @@ public final class ResourceStore {
         List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")) {
       setOrRemove(meta, owned, oldMeta.get(owned));
     }
-    if (def.strategy().tracksGeneration()) {
-      long gen = oldMeta.path("generation").asLong(1);
-      boolean specChanged =
-          !Objects.equals(withoutMetaAndStatus(next), withoutMetaAndStatus(current));
-      meta.put("generation", specChanged ? gen + 1 : gen);
-    } else {
-      setOrRemove(meta, "generation", oldMeta.get("generation"));
-    }
     if (oldMeta.has("deletionTimestamp") && addsFinalizer(meta, oldMeta)) {
       throw ApiException.invalid(
           def.group(),
@@ -368,6 +360,16 @@ public final class ResourceStore {
                   "no new finalizers can be added if the object is being deleted")));
     }
     def.strategy().applyDefaults(next);
+    // the spec is compared as stored: a field left out of the request and defaulted back is no
+    // change
+    if (def.strategy().tracksGeneration()) {
+      long gen = oldMeta.path("generation").asLong(1);
+      boolean specChanged =
+          !Objects.equals(withoutMetaAndStatus(next), withoutMetaAndStatus(current));
+      meta.put("generation", specChanged ? gen + 1 : gen);
+    } else {
+      setOrRemove(meta, "generation", oldMeta.get("generation"));
+    }
     List<FieldError> errs =
         new ArrayList<>(
             ObjectMetaValidation.validate(next, def.namespaced(), def.strategy().nameRule()));
