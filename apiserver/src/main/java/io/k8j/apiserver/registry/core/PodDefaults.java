@@ -3,6 +3,7 @@ package io.k8j.apiserver.registry.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 
 /** Upstream's pod spec defaults, shared by pods and every pod template. */
 public final class PodDefaults {
@@ -30,6 +31,63 @@ public final class PodDefaults {
         }
       }
     }
+    for (JsonNode v : spec.path("volumes")) {
+      if (v instanceof ObjectNode volume) {
+        volume(volume);
+      }
+    }
+  }
+
+  /** A volume's source: file modes 0644, a host path's type "", downward fields of v1. */
+  private static void volume(ObjectNode v) {
+    for (String source : List.of("configMap", "secret", "downwardAPI", "projected")) {
+      if (v.path(source) instanceof ObjectNode s && !s.has("defaultMode")) {
+        s.put("defaultMode", 0644);
+      }
+    }
+    if (v.path("hostPath") instanceof ObjectNode h && !h.has("type")) {
+      h.put("type", "");
+    }
+    for (JsonNode item : v.path("downwardAPI").path("items")) {
+      fieldRefs(item);
+    }
+    for (JsonNode source : v.path("projected").path("sources")) {
+      for (JsonNode item : source.path("downwardAPI").path("items")) {
+        fieldRefs(item);
+      }
+    }
+  }
+
+  /** Where a value comes from a field of the pod or a container's resources. */
+  private static void fieldRefs(JsonNode from) {
+    if (from.path("fieldRef") instanceof ObjectNode f) {
+      putIfAbsent(f, "apiVersion", "v1");
+    }
+    if (from.path("resourceFieldRef") instanceof ObjectNode r && !r.has("divisor")) {
+      r.put("divisor", "0");
+    }
+  }
+
+  /** Upstream's probe defaults: a 1 s timeout every 10 s, 1 success, 3 failures. */
+  private static void probe(ObjectNode p) {
+    for (var d :
+        List.of(
+            Map.entry("timeoutSeconds", 1),
+            Map.entry("periodSeconds", 10),
+            Map.entry("successThreshold", 1),
+            Map.entry("failureThreshold", 3))) {
+      if (!p.has(d.getKey())) {
+        p.put(d.getKey(), d.getValue());
+      }
+    }
+    httpGet(p);
+  }
+
+  private static void httpGet(JsonNode handler) {
+    if (handler.path("httpGet") instanceof ObjectNode h) {
+      putIfAbsent(h, "path", "/");
+      putIfAbsent(h, "scheme", "HTTP");
+    }
   }
 
   private static void container(ObjectNode c) {
@@ -50,6 +108,16 @@ public final class PodDefaults {
       if (p instanceof ObjectNode port) {
         putIfAbsent(port, "protocol", "TCP");
       }
+    }
+    for (String kind : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      if (c.path(kind) instanceof ObjectNode p) {
+        probe(p);
+      }
+    }
+    httpGet(c.path("lifecycle").path("postStart"));
+    httpGet(c.path("lifecycle").path("preStop"));
+    for (JsonNode env : c.path("env")) {
+      fieldRefs(env.path("valueFrom"));
     }
   }
 
