@@ -137,6 +137,7 @@ public final class AppsResources {
                       if (!retention.has("whenScaled")) {
                         retention.put("whenScaled", "Retain");
                       }
+                      claimTemplates(spec);
                     })
                 .onlyMutable(
                     "updates to statefulset spec for fields other than 'replicas', 'ordinals',"
@@ -150,6 +151,24 @@ public final class AppsResources {
                     "minReadySeconds"))
         .model(StatefulSet.class)
         .build();
+  }
+
+  /**
+   * A StatefulSet's claim templates as upstream serves them: each a PersistentVolumeClaim of v1,
+   * with a claim's defaults (a Filesystem volume, a Pending status).
+   */
+  static void claimTemplates(ObjectNode spec) {
+    for (JsonNode t : spec.path("volumeClaimTemplates")) {
+      if (t instanceof ObjectNode claim) {
+        claim.put("apiVersion", "v1").put("kind", "PersistentVolumeClaim");
+        if (!Json.child(claim, "spec").has("volumeMode")) {
+          Json.child(claim, "spec").put("volumeMode", "Filesystem");
+        }
+        if (!Json.child(claim, "status").has("phase")) {
+          Json.child(claim, "status").put("phase", "Pending");
+        }
+      }
+    }
   }
 
   static ResourceDef daemonSets() {
