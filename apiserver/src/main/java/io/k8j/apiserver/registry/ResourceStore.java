@@ -140,6 +140,7 @@ public final class ResourceStore {
         admission.admit(request);
         def.strategy().applyDefaults(obj);
       }
+      omitEmpty(Json.metadata(obj));
       validateCreate(obj, name);
       beforeWrite.accept(null, obj);
       if (def.namespaced()) {
@@ -360,6 +361,7 @@ public final class ResourceStore {
                   "no new finalizers can be added if the object is being deleted")));
     }
     def.strategy().applyDefaults(next);
+    omitEmpty(meta);
     // the spec is compared as stored: a field left out of the request and defaulted back is no
     // change
     if (def.strategy().tracksGeneration()) {
@@ -379,6 +381,19 @@ public final class ResourceStore {
     }
     admission.validate(request);
     return next;
+  }
+
+  /**
+   * Leaves out the metadata lists and maps a patch or apply left empty (the last label, annotation,
+   * finalizer or owner removed), as upstream's typed objects omit them when empty.
+   */
+  static void omitEmpty(ObjectNode meta) {
+    for (String field : List.of("labels", "annotations", "finalizers", "ownerReferences")) {
+      JsonNode v = meta.get(field);
+      if (v != null && (v.isNull() || v.isContainerNode() && v.isEmpty())) {
+        meta.remove(field);
+      }
+    }
   }
 
   private static boolean addsFinalizer(ObjectNode meta, ObjectNode oldMeta) {
