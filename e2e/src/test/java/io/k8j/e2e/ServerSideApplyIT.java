@@ -121,6 +121,43 @@ class ServerSideApplyIT {
   }
 
   @Test
+  void aFieldSharedByTwoManagersConflictsNamingBothUntilForced() throws Exception {
+    ok(deployment("sh", 1, false), "apply", "--server-side", "--field-manager=owner-a", "-f", "-");
+    // the same value applied by a second manager: no conflict, the field is shared
+    ok(deployment("sh", 1, false), "apply", "--server-side", "--field-manager=owner-b", "-f", "-");
+
+    Kubectl.Result conflict =
+        kubectl.runWithInput(
+            deployment("sh", 3, false),
+            "apply",
+            "--server-side",
+            "--field-manager=owner-c",
+            "-f",
+            "-");
+    assertThat(conflict.exitCode()).as(conflict.all()).isNotZero();
+    assertThat(conflict.err())
+        .contains(
+            "Apply failed with 2 conflicts: conflicts with \"owner-a\":\n- .spec.replicas\n"
+                + "conflicts with \"owner-b\":\n- .spec.replicas");
+    assertThat(get("deploy/sh", "{.spec.replicas}")).isEqualTo("1");
+
+    ok(
+        deployment("sh", 3, false),
+        "apply",
+        "--server-side",
+        "--field-manager=owner-c",
+        "--force-conflicts",
+        "-f",
+        "-");
+    assertThat(get("deploy/sh", "{.spec.replicas}")).isEqualTo("3");
+    String owners =
+        get(
+            "deploy/sh",
+            "{range .metadata.managedFields[*]}{.manager}={.fieldsV1.f:spec.f:replicas}{\"\\n\"}{end}");
+    assertThat(owners.lines()).contains("owner-a=", "owner-b=", "owner-c={}");
+  }
+
+  @Test
   void aFieldNoLongerAppliedIsRemoved() throws Exception {
     ok(deployment("rm", 1, true), "apply", "--server-side", "-f", "-");
     assertThat(get("deploy/rm", "{.metadata.labels.tier}")).isEqualTo("front");
