@@ -55,6 +55,7 @@ import io.k8j.kubelet.server.KubeletServer;
 import io.k8j.kubelet.server.StatsHandler;
 import io.k8j.kubelet.stats.NodeUsage;
 import io.k8j.kubelet.stats.StatsCollector;
+import io.k8j.kubelet.status.PodStartupTracker;
 import io.k8j.kubelet.status.PodStatusGenerator;
 import io.k8j.kubelet.status.StatusContainerLookup;
 import io.k8j.kubelet.status.StatusManager;
@@ -101,6 +102,7 @@ public final class Kubelet implements AutoCloseable {
   private NodeStatusManager nodeStatus;
   private PodManager pods;
   private StatusManager statuses;
+  private PodStartupTracker startups;
   private PodWorkers workers;
   private KubeletServer server;
   private StatsCollector stats;
@@ -152,6 +154,11 @@ public final class Kubelet implements AutoCloseable {
 
   public AgentPaths paths() {
     return paths;
+  }
+
+  /** Where each pod's start went (for {@code k8j bench pods}); null before {@link #start()}. */
+  public PodStartupTracker startupTracker() {
+    return startups;
   }
 
   /** The pods this kubelet runs, with the status it last generated (what {@code /pods} serves). */
@@ -285,7 +292,8 @@ public final class Kubelet implements AutoCloseable {
 
     ApiObjects objects = new ApiObjects(client, clock);
     closeables.add(objects);
-    statuses = new StatusManager(client, pods);
+    startups = new PodStartupTracker(clock);
+    statuses = new StatusManager(client, pods, startups);
     VolumeManager volumes =
         new VolumeManager(paths.pods(), objects, objects, objects, nodeStatus::allocatable);
     EnvResolver env = new EnvResolver(objects, nodeStatus::allocatable);
@@ -303,7 +311,8 @@ public final class Kubelet implements AutoCloseable {
             crashBackOff,
             clock,
             () -> nodeIp,
-            machine::memoryBytes);
+            machine::memoryBytes,
+            startups);
     ProberManager probers =
         new ProberManager(
             prober, new StatusContainerLookup(statuses), events, clock, uid -> workers.sync(uid));
@@ -571,11 +580,18 @@ public final class Kubelet implements AutoCloseable {
         return;
       }
       pods.put(pod);
+      startups.seen(pod);
       workers.update(pod);
     }
 
     @Override
     public void onUpdate(Pod oldPod, Pod pod) {
+      if (!PodManager.isMirror(pod)
+          && pods.get(pod.getMetadata().getUid()).isPresent()
+          && !PodManager.differsForSync(oldPod, pod)) {
+        pods.put(pod);
+        return;
+      }
       onAdd(pod);
     }
 

@@ -24,6 +24,7 @@ import io.k8j.kubelet.events.Reasons;
 import io.k8j.kubelet.images.ImageManager;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.RuntimeCallException;
+import io.k8j.kubelet.status.PodStartupTracker;
 import io.k8j.kubelet.util.BackOff;
 import io.k8j.kubelet.util.PodNames;
 import io.k8j.kubelet.volume.MountException;
@@ -66,6 +67,7 @@ public final class RuntimeManager {
   private final Clock clock;
   private final Supplier<String> hostIp;
   private final Supplier<Long> memoryCapacity;
+  private final PodStartupTracker startups;
 
   public RuntimeManager(
       ContainerRuntime runtime,
@@ -78,7 +80,8 @@ public final class RuntimeManager {
       BackOff crashBackOff,
       Clock clock,
       Supplier<String> hostIp,
-      Supplier<Long> memoryCapacity) {
+      Supplier<Long> memoryCapacity,
+      PodStartupTracker startups) {
     this.runtime = runtime;
     this.sandboxes = sandboxes;
     this.images = images;
@@ -90,6 +93,7 @@ public final class RuntimeManager {
     this.clock = clock;
     this.hostIp = hostIp;
     this.memoryCapacity = memoryCapacity;
+    this.startups = startups;
   }
 
   public ContainerRuntime runtime() {
@@ -135,6 +139,7 @@ public final class RuntimeManager {
         Files.createDirectories(Path.of(sandboxConfig.getLogDirectory()));
         sandboxId = runtime.runPodSandbox(sandboxConfig);
         podIps = RuntimeStateReader.ips(runtime.podSandboxStatus(sandboxId).getStatus());
+        startups.sandboxReady(pod.getMetadata().getUid());
       } catch (RuntimeCallException | IOException e) {
         events.warning(
             pod,
@@ -150,6 +155,7 @@ public final class RuntimeManager {
       podIps = state.podIps();
     }
     Instant nextWake = null;
+    boolean allStarted = true;
     for (PodActions.Start s : actions.toStart()) {
       Container c = s.container();
       // as upstream's doBackOff: the newest instance that exited, even when a newer one was just
@@ -181,6 +187,7 @@ public final class RuntimeManager {
                   + " in pod "
                   + PodNames.format(pod));
           nextWake = earliest(nextWake, finished.plus(d));
+          allStarted = false;
           if (s.init()) {
             break;
           }
@@ -192,11 +199,17 @@ public final class RuntimeManager {
           startContainer(
               pod, c, s.init(), sandboxId, sandboxConfig, podIps, state, volumeDirs, reasons);
       if (!ok) {
+        allStarted = false;
         nextWake = earliest(nextWake, images.backOffEnd(pod, c));
         if (s.init()) {
           break;
         }
+      } else if (s.init()) {
+        allStarted = false;
       }
+    }
+    if (allStarted && !actions.toStart().isEmpty()) {
+      startups.containersStarted(pod.getMetadata().getUid());
     }
     return new SyncResult(true, nextWake);
   }

@@ -2,18 +2,40 @@ package io.k8j.kubelet.kuberuntime;
 
 import io.k8j.cri.v1.Container;
 import io.k8j.cri.v1.ContainerFilter;
+import io.k8j.cri.v1.ContainerState;
+import io.k8j.cri.v1.ContainerStatus;
 import io.k8j.cri.v1.PodIP;
 import io.k8j.cri.v1.PodSandbox;
 import io.k8j.cri.v1.PodSandboxFilter;
+import io.k8j.cri.v1.PodSandboxState;
 import io.k8j.cri.v1.PodSandboxStatus;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.RuntimeCallException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Reads a pod's {@link PodRuntimeState} from the runtime (upstream's {@code GetPodStatus}). */
+/**
+ * Reads a pod's {@link PodRuntimeState} from the runtime (upstream's {@code GetPodStatus}): its
+ * sandboxes and containers listed, the newest sandbox's addresses and each container's status. What
+ * cannot change is remembered instead of asked again at every sync: a sandbox's addresses, and the
+ * status of a container that is running or exited, as long as the listing shows it in the same
+ * state.
+ */
 public final class RuntimeStateReader {
   private final ContainerRuntime runtime;
+
+  /** Ready sandboxes' addresses, by sandbox ID. */
+  private final Map<String, List<String>> sandboxIps = new ConcurrentHashMap<>();
+
+  /** Running and exited containers' statuses, by container ID. */
+  private final Map<String, ContainerStatus> settled = new ConcurrentHashMap<>();
+
+  /** The sandbox and container IDs of each pod at its last read. */
+  private final Map<String, Set<String>> idsByPod = new ConcurrentHashMap<>();
 
   public RuntimeStateReader(ContainerRuntime runtime) {
     this.runtime = runtime;
@@ -24,6 +46,7 @@ public final class RuntimeStateReader {
         runtime.listPodSandbox(
             PodSandboxFilter.newBuilder().putLabelSelector(Labels.POD_UID, podUid).build());
     List<PodRuntimeState.Sandbox> sb = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
     PodSandbox newest = null;
     for (PodSandbox s : sandboxes) {
       if (newest == null || s.getCreatedAt() > newest.getCreatedAt()) {
@@ -32,15 +55,25 @@ public final class RuntimeStateReader {
     }
     for (PodSandbox s : sandboxes) {
       List<String> ips = List.of();
+      ids.add(s.getId());
       if (s == newest) {
-        try {
-          PodSandboxStatus st = runtime.podSandboxStatus(s.getId()).getStatus();
-          ips = ips(st);
-        } catch (RuntimeCallException e) {
-          if (!e.notFound()) {
-            throw e;
+        List<String> known =
+            s.getState() == PodSandboxState.SANDBOX_READY ? sandboxIps.get(s.getId()) : null;
+        if (known != null) {
+          ips = known;
+        } else {
+          try {
+            PodSandboxStatus st = runtime.podSandboxStatus(s.getId()).getStatus();
+            ips = ips(st);
+          } catch (RuntimeCallException e) {
+            if (!e.notFound()) {
+              throw e;
+            }
+            continue;
           }
-          continue;
+          if (s.getState() == PodSandboxState.SANDBOX_READY) {
+            sandboxIps.put(s.getId(), ips);
+          }
         }
       }
       sb.add(
@@ -51,17 +84,40 @@ public final class RuntimeStateReader {
     for (Container c :
         runtime.listContainers(
             ContainerFilter.newBuilder().putLabelSelector(Labels.POD_UID, podUid).build())) {
+      ids.add(c.getId());
+      ContainerStatus known = settled.get(c.getId());
+      if (known != null && known.getState() == c.getState()) {
+        containers.add(new PodRuntimeState.Instance(c.getPodSandboxId(), known));
+        continue;
+      }
       try {
-        containers.add(
-            new PodRuntimeState.Instance(
-                c.getPodSandboxId(), runtime.containerStatus(c.getId()).getStatus()));
+        ContainerStatus st = runtime.containerStatus(c.getId()).getStatus();
+        if (st.getState() == ContainerState.CONTAINER_RUNNING
+            || st.getState() == ContainerState.CONTAINER_EXITED) {
+          settled.put(c.getId(), st);
+        }
+        containers.add(new PodRuntimeState.Instance(c.getPodSandboxId(), st));
       } catch (RuntimeCallException e) {
         if (!e.notFound()) {
           throw e;
         }
       }
     }
+    forgetGone(podUid, ids);
     return new PodRuntimeState(podUid, sb, containers);
+  }
+
+  /** Drops what was remembered of the pod's sandboxes and containers the runtime no longer has. */
+  private void forgetGone(String podUid, Set<String> ids) {
+    Set<String> before = ids.isEmpty() ? idsByPod.remove(podUid) : idsByPod.put(podUid, ids);
+    if (before != null) {
+      for (String id : before) {
+        if (!ids.contains(id)) {
+          sandboxIps.remove(id);
+          settled.remove(id);
+        }
+      }
+    }
   }
 
   static List<String> ips(PodSandboxStatus st) {

@@ -1,8 +1,11 @@
 package io.k8j.kubelet.pod;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.k8j.kubelet.status.PodStatusGenerator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,6 +30,32 @@ public final class PodManager {
   public static boolean isStatic(Pod pod) {
     var a = pod.getMetadata().getAnnotations();
     return a != null && a.containsKey(CONFIG_SOURCE) && !"api".equals(a.get(CONFIG_SOURCE));
+  }
+
+  /**
+   * Whether a pod's update changes what its worker acts on (upstream's {@code
+   * podsDifferSemantically}): its spec, labels, annotations or deletion, or a condition another
+   * component owns (readiness gates, disruption). An update that only carries a status the kubelet
+   * wrote itself is not worth a sync: the informer sees each of the kubelet's own status writes.
+   */
+  public static boolean differsForSync(Pod before, Pod after) {
+    var m0 = before.getMetadata();
+    var m1 = after.getMetadata();
+    return !Objects.equals(before.getSpec(), after.getSpec())
+        || !Objects.equals(m0.getLabels(), m1.getLabels())
+        || !Objects.equals(m0.getAnnotations(), m1.getAnnotations())
+        || !Objects.equals(m0.getDeletionTimestamp(), m1.getDeletionTimestamp())
+        || !Objects.equals(m0.getDeletionGracePeriodSeconds(), m1.getDeletionGracePeriodSeconds())
+        || !foreignConditions(before).equals(foreignConditions(after));
+  }
+
+  private static List<PodCondition> foreignConditions(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return List.of();
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> !PodStatusGenerator.KUBELET_CONDITIONS.contains(c.getType()))
+        .toList();
   }
 
   static String fullName(Pod pod) {

@@ -27,15 +27,17 @@ public final class StatusManager {
 
   private final KubernetesClient client;
   private final PodManager pods;
+  private final PodStartupTracker startups;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
   private final Map<String, Long> sent = new ConcurrentHashMap<>();
   private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private long versions;
 
-  public StatusManager(KubernetesClient client, PodManager pods) {
+  public StatusManager(KubernetesClient client, PodManager pods, PodStartupTracker startups) {
     this.client = client;
     this.pods = pods;
+    this.startups = startups;
   }
 
   public Optional<PodStatus> get(String uid) {
@@ -62,6 +64,7 @@ public final class StatusManager {
   }
 
   public void remove(String uid) {
+    startups.forget(uid);
     cache.remove(uid);
     sent.remove(uid);
   }
@@ -137,6 +140,7 @@ public final class StatusManager {
           .subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
       failures.remove(uid);
+      startups.reported(e.pod, e.status.getPhase());
       return true;
     } catch (KubernetesClientException ex) {
       if (ex.getCode() == 404) {
