@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,10 @@ public final class ContainerLogManager implements AutoCloseable {
   private final long maxSize;
   private final int maxFiles;
   private final Duration interval;
+
+  /** Each running container's log path, which never changes: asked of the runtime once. */
+  private final Map<String, String> logPaths = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
   private Thread thread;
 
@@ -72,9 +79,14 @@ public final class ContainerLogManager implements AutoCloseable {
                 .setState(
                     ContainerStateValue.newBuilder().setState(ContainerState.CONTAINER_RUNNING))
                 .build());
+    logPaths.keySet().retainAll(new HashSet<>(running.stream().map(Container::getId).toList()));
     for (Container c : running) {
       try {
-        String path = runtime.containerStatus(c.getId()).getStatus().getLogPath();
+        String path = logPaths.get(c.getId());
+        if (path == null) {
+          path = runtime.containerStatus(c.getId()).getStatus().getLogPath();
+          logPaths.put(c.getId(), path);
+        }
         if (!path.isEmpty()) {
           rotate(c.getId(), Path.of(path));
         }

@@ -55,8 +55,11 @@ public final class PodStartupTracker {
                 : new Phases(p.seen, p.sandbox, clock.nanoTime(), 0));
   }
 
-  /** The API server took a status of the pod with this phase. */
-  public void reported(Pod pod, String phase) {
+  /**
+   * The API server took a status of the pod with this phase; the write itself took {@code
+   * writeNanos}.
+   */
+  public void reported(Pod pod, String phase, long writeNanos) {
     if (!"Running".equals(phase)) {
       return;
     }
@@ -79,12 +82,13 @@ public final class PodStartupTracker {
       observed.incrementAndGet();
       log.info(
           "pod {} running {} ms after the kubelet saw it: sandbox {} ms, containers {} ms, status"
-              + " written {} ms",
+              + " written {} ms (the write {} ms)",
           PodNames.format(pod),
           millis(p.reported - p.seen),
           millis(p.sandbox - p.seen),
           millis(p.started - p.sandbox),
-          millis(p.reported - p.started));
+          millis(p.reported - p.started),
+          millis(writeNanos));
     }
   }
 

@@ -132,6 +132,7 @@ public final class StatusManager {
     }
     ObjectNode patch = Json.MAPPER.createObjectNode();
     patch.set("status", status);
+    long t0 = System.nanoTime();
     try {
       client
           .pods()
@@ -140,7 +141,7 @@ public final class StatusManager {
           .subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
       failures.remove(uid);
-      startups.reported(e.pod, e.status.getPhase());
+      startups.reported(e.pod, e.status.getPhase(), System.nanoTime() - t0);
       return true;
     } catch (KubernetesClientException ex) {
       if (ex.getCode() == 404) {
