@@ -16,6 +16,7 @@ import io.k8j.kubelet.network.CniNetworkConfig;
 import io.k8j.testing.cluster.TestApiServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,6 +162,13 @@ public final class PodStartupBench {
               r.allMillis,
               n / (r.allMillis / 1000.0),
               loadAverage());
+          out.printf(
+              Locale.ROOT,
+              "  CPU per pod: %.0f ms (this JVM %.0f, containerd %.0f, shims and containers %.0f)%n",
+              1000 * r.cpu.total() / n,
+              1000 * r.cpu.jvm() / n,
+              1000 * r.cpu.containerd() / n,
+              1000 * r.cpu.shims() / n);
           for (int i = 0; i < PHASES.size(); i++) {
             Histogram p = r.phases.get(i);
             out.printf(
@@ -185,7 +193,18 @@ public final class PodStartupBench {
    * @param latency create -> Running seen by the bench's watch
    * @param phases where that went, one histogram per {@link #PHASES} entry
    */
-  private record Result(Histogram latency, double allMillis, List<Histogram> phases) {}
+  private record Result(Histogram latency, double allMillis, List<Histogram> phases, CpuUse cpu) {}
+
+  /**
+   * CPU seconds a burst cost, the figure that does not depend on how busy the machine is: this JVM
+   * (API server, kubelet and the bench's client), containerd (with the CNI plugins it ran), and the
+   * pods' shims (with the runc runs they waited for) and containers.
+   */
+  private record CpuUse(double jvm, double containerd, double shims) {
+    double total() {
+      return jvm + containerd + shims;
+    }
+  }
 
   /** The phases of a pod's start the breakdown shows, in order; they add up to the latency. */
   private static final List<String> PHASES =
@@ -224,6 +243,9 @@ public final class PodStartupBench {
                   @Override
                   public void onClose(WatcherException cause) {}
                 });
+    long containerdPid = kubelet.containerd().map(c -> c.pid()).orElse(-1L);
+    double jvm0 = jvmCpuSeconds();
+    double containerd0 = processCpuSeconds(containerdPid);
     long start = System.nanoTime();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Semaphore inFlight = new Semaphore(8);
@@ -244,6 +266,11 @@ public final class PodStartupBench {
     }
     boolean done = all.await(10, TimeUnit.MINUTES);
     double allMillis = (System.nanoTime() - start) / 1e6;
+    CpuUse cpu =
+        new CpuUse(
+            jvmCpuSeconds() - jvm0,
+            processCpuSeconds(containerdPid) - containerd0,
+            shimCpuSeconds(kubelet.paths().agent().toString()));
     watch.close();
     Histogram h = new Histogram();
     List<Histogram> phases = new ArrayList<>();
@@ -270,7 +297,50 @@ public final class PodStartupBench {
     while (!kubelet.runtime().listPodSandbox(null).isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
-    return new Result(h, allMillis, phases);
+    return new Result(h, allMillis, phases, cpu);
+  }
+
+  private static double jvmCpuSeconds() {
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return os.getProcessCpuTime() / 1e9;
+  }
+
+  /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+  private static final double TICKS = 100.0;
+
+  /** A process's CPU time with that of the children it waited for; 0 when it is gone. */
+  private static double processCpuSeconds(long pid) {
+    if (pid <= 0) {
+      return 0;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = 0;
+      for (int i = 11; i <= 14; i++) {
+        ticks += Long.parseLong(f[i]);
+      }
+      return ticks / TICKS;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** The CPU time of the shims serving containers under {@code agentDir}, and of their children. */
+  private static double shimCpuSeconds(String agentDir) {
+    double sum = 0;
+    for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+      boolean shim =
+          p.info().commandLine().map(c -> c.contains("shim") && c.contains(agentDir)).orElse(false);
+      if (shim) {
+        sum += processCpuSeconds(p.pid());
+        for (ProcessHandle c : p.children().toList()) {
+          sum += processCpuSeconds(c.pid());
+        }
+      }
+    }
+    return sum;
   }
 
   /**
