@@ -318,7 +318,7 @@ public final class Kubelet implements AutoCloseable {
             prober, new StatusContainerLookup(statuses), events, clock, uid -> workers.sync(uid));
     closeables.add(probers);
     MirrorPods mirrors = new MirrorPods(client, pods, nodeStatus::node);
-    RuntimeStateReader reader = new RuntimeStateReader(runtime);
+    RuntimeStateReader reader = runtimeManager.reader();
     PodSyncer syncer =
         new PodSyncer(
             reader,

@@ -68,6 +68,7 @@ public final class RuntimeManager {
   private final Supplier<String> hostIp;
   private final Supplier<Long> memoryCapacity;
   private final PodStartupTracker startups;
+  private final RuntimeStateReader reader;
 
   public RuntimeManager(
       ContainerRuntime runtime,
@@ -94,10 +95,16 @@ public final class RuntimeManager {
     this.hostIp = hostIp;
     this.memoryCapacity = memoryCapacity;
     this.startups = startups;
+    this.reader = new RuntimeStateReader(runtime);
   }
 
   public ContainerRuntime runtime() {
     return runtime;
+  }
+
+  /** Reads pods' state from this runtime, knowing the addresses of the sandboxes it created. */
+  public RuntimeStateReader reader() {
+    return reader;
   }
 
   public SandboxConfigs sandboxConfigs() {
@@ -139,6 +146,7 @@ public final class RuntimeManager {
         Files.createDirectories(Path.of(sandboxConfig.getLogDirectory()));
         sandboxId = runtime.runPodSandbox(sandboxConfig);
         podIps = RuntimeStateReader.ips(runtime.podSandboxStatus(sandboxId).getStatus());
+        reader.remember(sandboxId, podIps);
         startups.sandboxReady(pod.getMetadata().getUid());
       } catch (RuntimeCallException | IOException e) {
         events.warning(

@@ -41,6 +41,11 @@ public final class RuntimeStateReader {
     this.runtime = runtime;
   }
 
+  /** The addresses of a sandbox just created and ready, so that the next read need not ask. */
+  public void remember(String sandboxId, List<String> ips) {
+    sandboxIps.put(sandboxId, List.copyOf(ips));
+  }
+
   public PodRuntimeState read(String podUid) {
     List<PodSandbox> sandboxes =
         runtime.listPodSandbox(

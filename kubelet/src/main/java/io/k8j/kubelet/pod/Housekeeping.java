@@ -83,7 +83,8 @@ public final class Housekeeping implements AutoCloseable {
   }
 
   public void once() {
-    Set<String> inRuntime = pleg.relist();
+    // the PLEG's latest listing (at most one relist period old), not one more listing of its own
+    Set<String> inRuntime = pleg.podUids();
     for (String uid : inRuntime) {
       if (!pods.contains(uid) && !workers.has(uid)) {
         PodRuntimeState state = reader.read(uid);
