@@ -47,7 +47,7 @@ class KubectlApplyIT {
     dir = Files.createTempDirectory("kubectl-apply-it");
     // pods are admitted once the service account controller has made the default account
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(120))
         .until(() -> kubectl.run("get", "serviceaccount", "default").exitCode() == 0);
   }
 
