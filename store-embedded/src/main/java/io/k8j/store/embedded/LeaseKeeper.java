@@ -87,12 +87,17 @@ final class LeaseKeeper implements AutoCloseable {
   private void expireLoop(Consumer<LeaseId> expire) {
     try {
       while (!Thread.currentThread().isInterrupted()) {
-        clock.sleep(TICK);
         long now = clock.nanoTime();
         for (Lease lease : leases.values()) {
           if (lease.expireIfDue(now)) {
             expire.accept(lease.id);
           }
+        }
+        // The next check is due a tick after this one, not a tick after the sleep begins: time that
+        // passed while this thread was checking (or not yet running) counts towards it.
+        long wait = now + TICK.toNanos() - clock.nanoTime();
+        if (wait > 0) {
+          clock.sleep(Duration.ofNanos(wait));
         }
       }
     } catch (InterruptedException e) {
