@@ -1,9 +1,9 @@
 package io.k8j.controllers.bootstrap;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.Controller;
 import io.k8j.client.Deletion;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Lister;
@@ -43,21 +43,7 @@ public final class TokenCleaner implements AutoCloseable {
     this.queue = WorkQueue.forController(clock);
     this.controller =
         new Controller("tokencleaner", queue, this::sync, List.<Informer<?>>of(informer));
-    informer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Secret s) {
-            enqueue(s);
-          }
-
-          @Override
-          public void onUpdate(Secret old, Secret cur) {
-            enqueue(cur);
-          }
-
-          @Override
-          public void onDelete(Secret s, boolean unknown) {}
-        });
+    informer.addEventHandler(EventHandlers.onAddOrUpdate(this::enqueue));
   }
 
   private void enqueue(Secret s) {

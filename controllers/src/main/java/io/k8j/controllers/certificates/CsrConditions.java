@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestStatus;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.queue.WorkQueue;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,20 +22,7 @@ final class CsrConditions {
 
   /** A handler that queues the name of every request added or changed. */
   static ResourceEventHandler<CertificateSigningRequest> enqueueing(WorkQueue<String> queue) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(CertificateSigningRequest csr) {
-        queue.add(csr.getMetadata().getName());
-      }
-
-      @Override
-      public void onUpdate(CertificateSigningRequest old, CertificateSigningRequest cur) {
-        queue.add(cur.getMetadata().getName());
-      }
-
-      @Override
-      public void onDelete(CertificateSigningRequest csr, boolean unknown) {}
-    };
+    return EventHandlers.onAddOrUpdate(csr -> queue.add(csr.getMetadata().getName()));
   }
 
   static boolean has(CertificateSigningRequest csr, String type) {

@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.Controller;
 import io.k8j.client.DeepCopy;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Keys;
@@ -71,53 +71,10 @@ public final class DeploymentController implements AutoCloseable {
             queue,
             this::sync,
             List.of(dInformer, rsInformer, podInformer));
-    dInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Deployment d) {
-            enqueue(d);
-          }
-
-          @Override
-          public void onUpdate(Deployment old, Deployment cur) {
-            enqueue(cur);
-          }
-
-          @Override
-          public void onDelete(Deployment d, boolean unknown) {
-            enqueue(d);
-          }
-        });
+    dInformer.addEventHandler(EventHandlers.onEvery(this::enqueue));
     rsInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(ReplicaSet rs) {
-            addReplicaSet(rs);
-          }
-
-          @Override
-          public void onUpdate(ReplicaSet old, ReplicaSet cur) {
-            updateReplicaSet(old, cur);
-          }
-
-          @Override
-          public void onDelete(ReplicaSet rs, boolean unknown) {
-            deleteReplicaSet(rs);
-          }
-        });
-    podInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {}
-
-          @Override
-          public void onUpdate(Pod old, Pod cur) {}
-
-          @Override
-          public void onDelete(Pod pod, boolean unknown) {
-            deletePod(pod);
-          }
-        });
+        EventHandlers.of(this::addReplicaSet, this::updateReplicaSet, this::deleteReplicaSet));
+    podInformer.addEventHandler(EventHandlers.onDelete(this::deletePod));
   }
 
   public void start(int workers) {

@@ -8,11 +8,11 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.ApiErrors;
 import io.k8j.client.Controller;
 import io.k8j.client.DeepCopy;
 import io.k8j.client.Deletion;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Keys;
@@ -26,11 +26,9 @@ import io.k8j.controllers.shared.PodStatuses;
 import io.k8j.controllers.shared.ServicePods;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Keeps one Endpoints object per Service with a selector, as upstream's endpoints controller: the
@@ -68,58 +66,15 @@ public final class EndpointsController implements AutoCloseable {
             queue,
             this::sync,
             List.of(svcInformer, podInformer, epInformer));
-    svcInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Service s) {
-            queue.add(Keys.of(s));
-          }
-
-          @Override
-          public void onUpdate(Service old, Service cur) {
-            queue.add(Keys.of(cur));
-          }
-
-          @Override
-          public void onDelete(Service s, boolean unknown) {
-            queue.add(Keys.of(s));
-          }
-        });
-    podInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            enqueueServicesOf(pod, null);
-          }
-
-          @Override
-          public void onUpdate(Pod old, Pod cur) {
-            if (!Objects.equals(
-                old.getMetadata().getResourceVersion(), cur.getMetadata().getResourceVersion())) {
-              enqueueServicesOf(cur, old);
-            }
-          }
-
-          @Override
-          public void onDelete(Pod pod, boolean unknown) {
-            enqueueServicesOf(pod, null);
-          }
-        });
+    svcInformer.addEventHandler(EventHandlers.onEvery(s -> queue.add(Keys.of(s))));
+    podInformer.addEventHandler(ServicePods.enqueueServicesOf(services, queue::add));
     epInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Endpoints ep) {}
-
-          @Override
-          public void onUpdate(Endpoints old, Endpoints cur) {}
-
-          @Override
-          public void onDelete(Endpoints ep, boolean unknown) {
-            if (services.get(Keys.of(ep)) != null) {
-              queue.add(Keys.of(ep));
-            }
-          }
-        });
+        EventHandlers.onDelete(
+            ep -> {
+              if (services.get(Keys.of(ep)) != null) {
+                queue.add(Keys.of(ep));
+              }
+            }));
   }
 
   public void start(int workers) {
@@ -133,20 +88,6 @@ public final class EndpointsController implements AutoCloseable {
 
   WorkQueue<String> queue() {
     return queue;
-  }
-
-  /** The Services selecting the pod now, or before its labels changed. */
-  private void enqueueServicesOf(Pod pod, Pod old) {
-    Set<String> keys = new LinkedHashSet<>();
-    List<Service> inNamespace = services.list(pod.getMetadata().getNamespace());
-    ServicePods.servicesFor(inNamespace, pod.getMetadata().getLabels())
-        .forEach(s -> keys.add(Keys.of(s)));
-    if (old != null
-        && !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
-      ServicePods.servicesFor(inNamespace, old.getMetadata().getLabels())
-          .forEach(s -> keys.add(Keys.of(s)));
-    }
-    keys.forEach(queue::add);
   }
 
   // The sync.

@@ -10,9 +10,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.ApiErrors;
 import io.k8j.client.Controller;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Keys;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,60 +80,9 @@ public final class EndpointSliceController implements AutoCloseable {
             this::sync,
             List.of(svcInformer, podInformer, nodeInformer, sliceInformer));
     sliceInformer.addIndexer(SERVICE_INDEX, EndpointSliceController::serviceKeyOf);
-    svcInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Service s) {
-            queue.add(Keys.of(s));
-          }
-
-          @Override
-          public void onUpdate(Service old, Service cur) {
-            queue.add(Keys.of(cur));
-          }
-
-          @Override
-          public void onDelete(Service s, boolean unknown) {
-            queue.add(Keys.of(s));
-          }
-        });
-    podInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            enqueueServicesOf(pod, null);
-          }
-
-          @Override
-          public void onUpdate(Pod old, Pod cur) {
-            if (!Objects.equals(
-                old.getMetadata().getResourceVersion(), cur.getMetadata().getResourceVersion())) {
-              enqueueServicesOf(cur, old);
-            }
-          }
-
-          @Override
-          public void onDelete(Pod pod, boolean unknown) {
-            enqueueServicesOf(pod, null);
-          }
-        });
-    sliceInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(EndpointSlice s) {
-            enqueueOwner(s);
-          }
-
-          @Override
-          public void onUpdate(EndpointSlice old, EndpointSlice cur) {
-            enqueueOwner(cur);
-          }
-
-          @Override
-          public void onDelete(EndpointSlice s, boolean unknown) {
-            enqueueOwner(s);
-          }
-        });
+    svcInformer.addEventHandler(EventHandlers.onEvery(s -> queue.add(Keys.of(s))));
+    podInformer.addEventHandler(ServicePods.enqueueServicesOf(services, queue::add));
+    sliceInformer.addEventHandler(EventHandlers.onEvery(this::enqueueOwner));
   }
 
   public void start(int workers) {
@@ -163,19 +111,6 @@ public final class EndpointSliceController implements AutoCloseable {
   /** A slice of ours changed by someone else: its Service is synced to put it right. */
   private void enqueueOwner(EndpointSlice s) {
     serviceKeyOf(s).forEach(queue::add);
-  }
-
-  private void enqueueServicesOf(Pod pod, Pod old) {
-    Set<String> keys = new LinkedHashSet<>();
-    List<Service> inNamespace = services.list(pod.getMetadata().getNamespace());
-    ServicePods.servicesFor(inNamespace, pod.getMetadata().getLabels())
-        .forEach(s -> keys.add(Keys.of(s)));
-    if (old != null
-        && !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
-      ServicePods.servicesFor(inNamespace, old.getMetadata().getLabels())
-          .forEach(s -> keys.add(Keys.of(s)));
-    }
-    keys.forEach(queue::add);
   }
 
   // The sync.

@@ -1,9 +1,9 @@
 package io.k8j.controllers.namespace;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.Controller;
 import io.k8j.client.DynamicClient;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.ObjectReader;
@@ -51,21 +51,7 @@ public final class NamespaceController implements AutoCloseable {
                 new BucketRateLimiter<>(clock, 10, 100)));
     this.controller =
         new Controller("namespace-controller", queue, this::sync, List.of(namespaces));
-    namespaces.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Namespace ns) {
-            enqueue(ns);
-          }
-
-          @Override
-          public void onUpdate(Namespace old, Namespace cur) {
-            enqueue(cur);
-          }
-
-          @Override
-          public void onDelete(Namespace ns, boolean unknown) {}
-        });
+    namespaces.addEventHandler(EventHandlers.onAddOrUpdate(this::enqueue));
   }
 
   public void start(int workers) {

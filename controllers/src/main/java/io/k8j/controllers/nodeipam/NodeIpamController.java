@@ -1,8 +1,8 @@
 package io.k8j.controllers.nodeipam;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.Controller;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Lister;
@@ -54,24 +54,14 @@ public final class NodeIpamController implements AutoCloseable {
     this.controller =
         new Controller("node-ipam-controller", queue, this::sync, List.of(nodeInformer));
     nodeInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Node node) {
-            queue.add(node.getMetadata().getName());
-          }
-
-          @Override
-          public void onUpdate(Node old, Node cur) {
-            if (podCidr(cur) == null || !podCidr(cur).equals(podCidr(old))) {
-              queue.add(cur.getMetadata().getName());
-            }
-          }
-
-          @Override
-          public void onDelete(Node node, boolean unknown) {
-            queue.add(node.getMetadata().getName());
-          }
-        });
+        EventHandlers.of(
+            node -> queue.add(node.getMetadata().getName()),
+            (old, cur) -> {
+              if (podCidr(cur) == null || !podCidr(cur).equals(podCidr(old))) {
+                queue.add(cur.getMetadata().getName());
+              }
+            },
+            node -> queue.add(node.getMetadata().getName())));
   }
 
   /** Starts one worker: allocation is serial, as upstream's. */

@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.ApiErrors;
 import io.k8j.client.Controller;
 import io.k8j.client.DeepCopy;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Lister;
@@ -109,22 +109,10 @@ public final class NodeLifecycleController implements AutoCloseable {
             List.of(nodeInformer, leaseInformer, podInformer));
     podInformer.addIndexer(POD_NODE_INDEX, p -> List.of(PodStatuses.nodeName(p)));
     nodeInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Node node) {
-            nodeUpdateQueue.add(node.getMetadata().getName());
-          }
-
-          @Override
-          public void onUpdate(Node old, Node cur) {
-            nodeUpdateQueue.add(cur.getMetadata().getName());
-          }
-
-          @Override
-          public void onDelete(Node node, boolean unknown) {
-            health.remove(node.getMetadata().getName());
-          }
-        });
+        EventHandlers.of(
+            node -> nodeUpdateQueue.add(node.getMetadata().getName()),
+            (old, cur) -> nodeUpdateQueue.add(cur.getMetadata().getName()),
+            node -> health.remove(node.getMetadata().getName())));
   }
 
   public void start(int workers) {

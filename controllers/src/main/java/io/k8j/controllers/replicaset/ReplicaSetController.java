@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.ApiErrors;
 import io.k8j.client.Controller;
 import io.k8j.client.DeepCopy;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Keys;
@@ -83,42 +83,16 @@ public final class ReplicaSetController implements AutoCloseable {
             List.of(rsInformer, podInformer));
     podInformer.addIndexer(CONTROLLER_UID_INDEX, ReplicaSetController::controllerUid);
     rsInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(ReplicaSet rs) {
-            enqueue(rs);
-          }
-
-          @Override
-          public void onUpdate(ReplicaSet old, ReplicaSet cur) {
-            if (!Objects.equals(old.getMetadata().getUid(), cur.getMetadata().getUid())) {
-              deleteReplicaSet(old);
-            }
-            enqueue(cur);
-          }
-
-          @Override
-          public void onDelete(ReplicaSet rs, boolean unknown) {
-            deleteReplicaSet(rs);
-          }
-        });
-    podInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            addPod(pod);
-          }
-
-          @Override
-          public void onUpdate(Pod old, Pod cur) {
-            updatePod(old, cur);
-          }
-
-          @Override
-          public void onDelete(Pod pod, boolean unknown) {
-            deletePod(pod);
-          }
-        });
+        EventHandlers.of(
+            this::enqueue,
+            (old, cur) -> {
+              if (!Objects.equals(old.getMetadata().getUid(), cur.getMetadata().getUid())) {
+                deleteReplicaSet(old);
+              }
+              enqueue(cur);
+            },
+            this::deleteReplicaSet));
+    podInformer.addEventHandler(EventHandlers.of(this::addPod, this::updatePod, this::deletePod));
   }
 
   public void start(int workers) {

@@ -3,10 +3,10 @@ package io.k8j.controllers.serviceaccount;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.ApiErrors;
 import io.k8j.client.Controller;
 import io.k8j.client.Deletion;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Lister;
@@ -72,34 +72,8 @@ public final class TokensController implements AutoCloseable {
             queue,
             this::sync,
             List.of(secretInformer, saInformer));
-    secretInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Secret s) {
-            enqueue(s);
-          }
-
-          @Override
-          public void onUpdate(Secret old, Secret cur) {
-            enqueue(cur);
-          }
-
-          @Override
-          public void onDelete(Secret s, boolean unknown) {}
-        });
-    saInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(ServiceAccount sa) {}
-
-          @Override
-          public void onUpdate(ServiceAccount old, ServiceAccount cur) {}
-
-          @Override
-          public void onDelete(ServiceAccount sa, boolean unknown) {
-            enqueueSecretsOf(sa);
-          }
-        });
+    secretInformer.addEventHandler(EventHandlers.onAddOrUpdate(this::enqueue));
+    saInformer.addEventHandler(EventHandlers.onDelete(this::enqueueSecretsOf));
   }
 
   private void enqueue(Secret s) {

@@ -6,10 +6,18 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.k8j.client.EventHandlers;
+import io.k8j.client.Keys;
+import io.k8j.client.Lister;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Which pods back a Service and on which ports, as upstream's {@code endpointsliceutil} and {@code
@@ -109,6 +117,37 @@ public final class ServicePods {
         && !hostname.isEmpty()
         && Objects.equals(pod.getSpec().getSubdomain(), svc.getMetadata().getName())
         && Objects.equals(pod.getMetadata().getNamespace(), svc.getMetadata().getNamespace());
+  }
+
+  /**
+   * An informer handler for pods that enqueues the key of every Service selecting the pod, and on a
+   * label change also of those that selected it before; updates that change nothing (a resync) are
+   * skipped.
+   */
+  public static ResourceEventHandler<Pod> enqueueServicesOf(
+      Lister<Service> services, Consumer<String> enqueue) {
+    BiConsumer<Pod, Pod> changed =
+        (pod, old) -> {
+          Set<String> keys = new LinkedHashSet<>();
+          List<Service> inNamespace = services.list(pod.getMetadata().getNamespace());
+          servicesFor(inNamespace, pod.getMetadata().getLabels())
+              .forEach(s -> keys.add(Keys.of(s)));
+          if (old != null
+              && !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
+            servicesFor(inNamespace, old.getMetadata().getLabels())
+                .forEach(s -> keys.add(Keys.of(s)));
+          }
+          keys.forEach(enqueue);
+        };
+    return EventHandlers.of(
+        pod -> changed.accept(pod, null),
+        (old, cur) -> {
+          if (!Objects.equals(
+              old.getMetadata().getResourceVersion(), cur.getMetadata().getResourceVersion())) {
+            changed.accept(cur, old);
+          }
+        },
+        pod -> changed.accept(pod, null));
   }
 
   /** Whether the Service has no cluster IP (headless). */

@@ -5,11 +5,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.ApiErrors;
 import io.k8j.client.Controller;
 import io.k8j.client.DeepCopy;
 import io.k8j.client.Deletion;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Keys;
@@ -74,45 +74,25 @@ public final class TaintEvictionController implements AutoCloseable {
             List.of(nodeInformer, podInformer));
     podInformer.addIndexer(POD_NODE_INDEX, p -> List.of(PodStatuses.nodeName(p)));
     nodeInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Node node) {
-            updates.add("node/" + node.getMetadata().getName());
-          }
-
-          @Override
-          public void onUpdate(Node old, Node cur) {
-            if (!Objects.equals(noExecute(old), noExecute(cur))) {
-              updates.add("node/" + cur.getMetadata().getName());
-            }
-          }
-
-          @Override
-          public void onDelete(Node node, boolean unknown) {
-            updates.add("node/" + node.getMetadata().getName());
-          }
-        });
+        EventHandlers.of(
+            node -> updates.add("node/" + node.getMetadata().getName()),
+            (old, cur) -> {
+              if (!Objects.equals(noExecute(old), noExecute(cur))) {
+                updates.add("node/" + cur.getMetadata().getName());
+              }
+            },
+            node -> updates.add("node/" + node.getMetadata().getName())));
     podInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            updates.add("pod/" + Keys.of(pod));
-          }
-
-          @Override
-          public void onUpdate(Pod old, Pod cur) {
-            if (!PodStatuses.nodeName(old).equals(PodStatuses.nodeName(cur))
-                || !Objects.equals(
-                    old.getSpec().getTolerations(), cur.getSpec().getTolerations())) {
-              updates.add("pod/" + Keys.of(cur));
-            }
-          }
-
-          @Override
-          public void onDelete(Pod pod, boolean unknown) {
-            updates.add("pod/" + Keys.of(pod));
-          }
-        });
+        EventHandlers.of(
+            pod -> updates.add("pod/" + Keys.of(pod)),
+            (old, cur) -> {
+              if (!PodStatuses.nodeName(old).equals(PodStatuses.nodeName(cur))
+                  || !Objects.equals(
+                      old.getSpec().getTolerations(), cur.getSpec().getTolerations())) {
+                updates.add("pod/" + Keys.of(cur));
+              }
+            },
+            pod -> updates.add("pod/" + Keys.of(pod))));
   }
 
   public void start(int workers) {

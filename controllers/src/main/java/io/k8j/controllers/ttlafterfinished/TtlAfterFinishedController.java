@@ -2,9 +2,9 @@ package io.k8j.controllers.ttlafterfinished;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.k8j.client.Controller;
 import io.k8j.client.Deletion;
+import io.k8j.client.EventHandlers;
 import io.k8j.client.Informer;
 import io.k8j.client.InformerFactory;
 import io.k8j.client.Keys;
@@ -47,24 +47,12 @@ public final class TtlAfterFinishedController implements AutoCloseable {
     this.controller =
         new Controller("ttl-after-finished-controller", queue, this::sync, List.of(jobInformer));
     jobInformer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Job job) {
-            if (needsCleanup(job)) {
-              queue.add(Keys.of(job));
-            }
-          }
-
-          @Override
-          public void onUpdate(Job old, Job cur) {
-            if (needsCleanup(cur)) {
-              queue.add(Keys.of(cur));
-            }
-          }
-
-          @Override
-          public void onDelete(Job job, boolean unknown) {}
-        });
+        EventHandlers.onAddOrUpdate(
+            job -> {
+              if (needsCleanup(job)) {
+                queue.add(Keys.of(job));
+              }
+            }));
   }
 
   public void start(int workers) {
