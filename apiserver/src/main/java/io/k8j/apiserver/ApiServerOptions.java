@@ -1,6 +1,7 @@
 package io.k8j.apiserver;
 
 import io.k8j.common.Clock;
+import io.k8j.common.Records;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -84,190 +85,47 @@ public record ApiServerOptions(
   }
 
   public ApiServerOptions withPort(int port) {
-    return new ApiServerOptions(
-        bindAddress,
-        port,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "securePort", port);
   }
 
   public ApiServerOptions withBindAddress(String address) {
-    return new ApiServerOptions(
-        address,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "bindAddress", address);
   }
 
   public ApiServerOptions withMaxInFlight(int n) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        n,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "maxInFlight", n);
   }
 
   public ApiServerOptions withBookmarkInterval(Duration d) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        d,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "bookmarkInterval", d);
   }
 
   public ApiServerOptions withCompactionInterval(Duration d) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        d,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "compactionInterval", d);
   }
 
   public ApiServerOptions withServiceCidr(String cidr) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        cidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "serviceCidr", cidr);
   }
 
   public ApiServerOptions withAdvertiseAddress(String address) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        address,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "advertiseAddress", address);
   }
 
   public ApiServerOptions withEncryptionProviderConfig(Path file) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        file,
-        audit,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "encryptionProviderConfig", file);
   }
 
   public ApiServerOptions withAudit(AuditOptions a) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        a,
-        serviceAccountAdmission,
-        admissionControlConfigFile);
+    return Records.with(this, "audit", a);
   }
 
   public ApiServerOptions withServiceAccountAdmission(boolean on) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        on,
-        admissionControlConfigFile);
+    return Records.with(this, "serviceAccountAdmission", on);
   }
 
   public ApiServerOptions withAdmissionControlConfigFile(Path file) {
-    return new ApiServerOptions(
-        bindAddress,
-        securePort,
-        dataDir,
-        serviceCidr,
-        maxInFlight,
-        advertiseAddress,
-        bookmarkInterval,
-        compactionInterval,
-        clock,
-        encryptionProviderConfig,
-        audit,
-        serviceAccountAdmission,
-        file);
+    return Records.with(this, "admissionControlConfigFile", file);
   }
 
   /** The admin kubeconfig the server writes. */

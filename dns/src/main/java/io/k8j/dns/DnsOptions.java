@@ -1,6 +1,7 @@
 package io.k8j.dns;
 
 import io.k8j.common.Clock;
+import io.k8j.common.Records;
 import io.k8j.dns.model.IpLiterals;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -81,164 +82,44 @@ public record DnsOptions(
   }
 
   public DnsOptions withListen(InetAddress address, int port) {
-    return new DnsOptions(
-        address,
-        port,
-        clusterDomain,
-        upstreams,
-        ttl,
-        upstreamTimeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        clock);
+    return Records.with(this, "listenAddress", address);
   }
 
   public DnsOptions withClusterDomain(String domain) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        domain,
-        upstreams,
-        ttl,
-        upstreamTimeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        clock);
+    return Records.with(this, "clusterDomain", domain);
   }
 
   public DnsOptions withUpstreams(List<InetSocketAddress> servers) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        servers,
-        ttl,
-        upstreamTimeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        clock);
+    return Records.with(this, "upstreams", servers);
   }
 
   public DnsOptions withTtl(Duration recordTtl) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        upstreams,
-        recordTtl,
-        upstreamTimeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        clock);
+    return Records.with(this, "ttl", recordTtl);
   }
 
   public DnsOptions withUpstreamTimeout(Duration timeout) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        upstreams,
-        ttl,
-        timeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        clock);
+    return Records.with(this, "upstreamTimeout", timeout);
   }
 
   public DnsOptions withCacheSize(int entries) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        upstreams,
-        ttl,
-        upstreamTimeout,
-        entries,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        clock);
+    return Records.with(this, "cacheSize", entries);
   }
 
   public DnsOptions withUdpReaders(int threads) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        upstreams,
-        ttl,
-        upstreamTimeout,
-        cacheSize,
-        threads,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        clock);
+    return Records.with(this, "udpReaders", threads);
   }
 
   public DnsOptions withMeterRegistry(MeterRegistry registry) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        upstreams,
-        ttl,
-        upstreamTimeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        registry,
-        clock);
+    return Records.with(this, "meterRegistry", registry);
   }
 
   /** Serves {@code /metrics} on {@code p} (0: any free port; negative: not at all). */
   public DnsOptions withMetricsPort(int p) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        upstreams,
-        ttl,
-        upstreamTimeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        p,
-        meterRegistry,
-        clock);
+    return Records.with(this, "metricsPort", p);
   }
 
   public DnsOptions withClock(Clock c) {
-    return new DnsOptions(
-        listenAddress,
-        port,
-        clusterDomain,
-        upstreams,
-        ttl,
-        upstreamTimeout,
-        cacheSize,
-        udpReaders,
-        syncTimeout,
-        metricsPort,
-        meterRegistry,
-        c);
+    return Records.with(this, "clock", c);
   }
 
   private static InetAddress anyAddress() {

@@ -1,6 +1,7 @@
 package io.k8j.proxy;
 
 import io.k8j.common.Clock;
+import io.k8j.common.Records;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -70,182 +71,42 @@ public record ProxyOptions(
   }
 
   public ProxyOptions withMode(ProxyMode m) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        m,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        iptablesCommand,
-        localhostNodePorts,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "mode", m);
   }
 
   public ProxyOptions withClusterCidr(String cidr) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        cidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        iptablesCommand,
-        localhostNodePorts,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "clusterCidr", cidr);
   }
 
   public ProxyOptions withSyncPeriods(Duration min, Duration max) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        min,
-        max,
-        netns,
-        iptablesCommand,
-        localhostNodePorts,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "minSyncPeriod", min, "syncPeriod", max);
   }
 
   public ProxyOptions withNetns(String ns) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        ns,
-        iptablesCommand,
-        localhostNodePorts,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "netns", ns);
   }
 
   public ProxyOptions withIptablesCommand(String cmd) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        cmd,
-        localhostNodePorts,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "iptablesCommand", cmd);
   }
 
   public ProxyOptions withLocalhostNodePorts(boolean on) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        iptablesCommand,
-        on,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "localhostNodePorts", on);
   }
 
   public ProxyOptions withMasqueradeAll(boolean on) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        iptablesCommand,
-        localhostNodePorts,
-        on,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "masqueradeAll", on);
   }
 
   public ProxyOptions withUserspaceClusterIpAddress(String ip) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        iptablesCommand,
-        localhostNodePorts,
-        masqueradeAll,
-        ip,
-        udpIdleTimeout,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "userspaceClusterIpAddress", ip);
   }
 
   public ProxyOptions withUdpIdleTimeout(Duration d) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        iptablesCommand,
-        localhostNodePorts,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        d,
-        loadBalancerStatus,
-        clock);
+    return Records.with(this, "udpIdleTimeout", d);
   }
 
   public ProxyOptions withLoadBalancerStatus(boolean on) {
-    return new ProxyOptions(
-        nodeName,
-        nodeAddresses,
-        mode,
-        clusterCidr,
-        minSyncPeriod,
-        syncPeriod,
-        netns,
-        iptablesCommand,
-        localhostNodePorts,
-        masqueradeAll,
-        userspaceClusterIpAddress,
-        udpIdleTimeout,
-        on,
-        clock);
+    return Records.with(this, "loadBalancerStatus", on);
   }
 }
