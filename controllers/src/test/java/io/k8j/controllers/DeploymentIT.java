@@ -12,12 +12,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.k8j.controllers.shared.PodStatuses;
-import io.k8j.testing.cluster.TestApiServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,28 +23,18 @@ import org.junit.jupiter.api.Test;
 
 /** Deployments against a real API server, with the test standing in for kubelets. */
 class DeploymentIT {
-  static TestApiServer api;
+  static ControllersCluster cluster;
   static KubernetesClient client;
-  static ControllerManager manager;
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    manager =
-        new ControllerManager(
-            client,
-            ControllerManagerOptions.defaults().toBuilder()
-                .leaderElect(false)
-                .controllers(Set.of("deployment-controller", "replicaset-controller"))
-                .build());
-    manager.start();
+    cluster = ControllersCluster.start("deployment-controller", "replicaset-controller");
+    client = cluster.client();
   }
 
   @AfterAll
   static void stop() {
-    manager.close();
-    api.close();
+    cluster.close();
   }
 
   static Deployment deployment(
@@ -89,7 +77,7 @@ class DeploymentIT {
   }
 
   static String kubectl(String... args) throws IOException, InterruptedException {
-    return Kubectl.run(api, args);
+    return Kubectl.run(cluster.api(), args);
   }
 
   private static List<Pod> readyPods(String app) {

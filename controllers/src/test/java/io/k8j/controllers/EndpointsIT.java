@@ -13,44 +13,32 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.k8j.testing.cluster.TestApiServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Endpoints and EndpointSlices follow the pods of a Service as they come, go and change. */
 class EndpointsIT {
-  static TestApiServer api;
+  static ControllersCluster cluster;
   static KubernetesClient client;
-  static ControllerManager manager;
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    manager =
-        new ControllerManager(
-            client,
-            ControllerManagerOptions.defaults().toBuilder()
-                .leaderElect(false)
-                .controllers(
-                    Set.of(
-                        "deployment-controller",
-                        "replicaset-controller",
-                        "garbage-collector-controller",
-                        "endpoints-controller",
-                        "endpointslice-controller"))
-                .build());
-    manager.start();
+    cluster =
+        ControllersCluster.start(
+            "deployment-controller",
+            "replicaset-controller",
+            "garbage-collector-controller",
+            "endpoints-controller",
+            "endpointslice-controller");
+    client = cluster.client();
   }
 
   @AfterAll
   static void stop() {
-    manager.close();
-    api.close();
+    cluster.close();
   }
 
   static List<String> ips(List<EndpointAddress> a) {

@@ -8,42 +8,28 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.k8j.testing.cluster.TestApiServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Deleting a Deployment in each propagation mode leaves exactly what upstream would. */
 class GarbageCollectorIT {
-  static TestApiServer api;
+  static ControllersCluster cluster;
   static KubernetesClient client;
-  static ControllerManager manager;
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    manager =
-        new ControllerManager(
-            client,
-            ControllerManagerOptions.defaults().toBuilder()
-                .leaderElect(false)
-                .controllers(
-                    Set.of(
-                        "deployment-controller",
-                        "replicaset-controller",
-                        "garbage-collector-controller"))
-                .build());
-    manager.start();
+    cluster =
+        ControllersCluster.start(
+            "deployment-controller", "replicaset-controller", "garbage-collector-controller");
+    client = cluster.client();
   }
 
   @AfterAll
   static void stop() {
-    manager.close();
-    api.close();
+    cluster.close();
   }
 
   private static List<ReplicaSet> replicaSets(String app) {
@@ -147,7 +133,7 @@ class GarbageCollectorIT {
   @Test
   void kubectlDeleteCascadesInTheBackgroundByDefault() throws Exception {
     deployed("kubectl");
-    Kubectl.run(api, "delete", "deployment", "kubectl");
+    Kubectl.run(cluster.api(), "delete", "deployment", "kubectl");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> replicaSets("kubectl").isEmpty() && pods("kubectl").isEmpty());

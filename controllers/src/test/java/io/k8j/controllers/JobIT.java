@@ -9,41 +9,27 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.k8j.testing.cluster.TestApiServer;
 import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A Job runs its pods to completion, kubectl sees it complete, and its TTL removes it. */
 class JobIT {
-  static TestApiServer api;
+  static ControllersCluster cluster;
   static KubernetesClient client;
-  static ControllerManager manager;
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    manager =
-        new ControllerManager(
-            client,
-            ControllerManagerOptions.defaults().toBuilder()
-                .leaderElect(false)
-                .controllers(
-                    Set.of(
-                        "job-controller",
-                        "ttl-after-finished-controller",
-                        "garbage-collector-controller"))
-                .build());
-    manager.start();
+    cluster =
+        ControllersCluster.start(
+            "job-controller", "ttl-after-finished-controller", "garbage-collector-controller");
+    client = cluster.client();
   }
 
   @AfterAll
   static void stop() {
-    manager.close();
-    api.close();
+    cluster.close();
   }
 
   @Test
@@ -106,7 +92,7 @@ class JobIT {
                   .endSpec()
                   .build())
           .create();
-      Kubectl.run(api, "wait", "--for=condition=complete", "job/batch", "--timeout=60s");
+      Kubectl.run(cluster.api(), "wait", "--for=condition=complete", "job/batch", "--timeout=60s");
       Job done = client.batch().v1().jobs().inNamespace("default").withName("batch").get();
       assertThat(done.getStatus().getSucceeded()).isEqualTo(3);
       assertThat(done.getStatus().getActive()).isZero();

@@ -8,42 +8,30 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.k8j.testing.cluster.TestApiServer;
 import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Deleting a namespace empties it and then removes it. */
 class NamespaceIT {
-  static TestApiServer api;
+  static ControllersCluster cluster;
   static KubernetesClient client;
-  static ControllerManager manager;
 
   @BeforeAll
   static void start() {
-    api = TestApiServer.start();
-    client = api.client();
-    manager =
-        new ControllerManager(
-            client,
-            ControllerManagerOptions.defaults().toBuilder()
-                .leaderElect(false)
-                .controllers(
-                    Set.of(
-                        "deployment-controller",
-                        "replicaset-controller",
-                        "garbage-collector-controller",
-                        "namespace-controller"))
-                .build());
-    manager.start();
+    cluster =
+        ControllersCluster.start(
+            "deployment-controller",
+            "replicaset-controller",
+            "garbage-collector-controller",
+            "namespace-controller");
+    client = cluster.client();
   }
 
   @AfterAll
   static void stop() {
-    manager.close();
-    api.close();
+    cluster.close();
   }
 
   @Test
@@ -92,7 +80,7 @@ class NamespaceIT {
                 .build())
         .create();
 
-    Kubectl.run(api, "delete", "namespace", "team", "--timeout=60s");
+    Kubectl.run(cluster.api(), "delete", "namespace", "team", "--timeout=60s");
 
     assertThat(client.namespaces().withName("team").get()).isNull();
     assertThat(client.pods().inNamespace("team").list().getItems()).isEmpty();
