@@ -177,9 +177,13 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Pod startup latency on one node with containerd (create -> Running seen by a watch,"
-            + " image present), then how many simulated nodes and pods one JVM sustains.",
-        "Options: cri=20,100 (burst sizes; cri= for none) sim=100x3000,300x10000 (nodes x pods"
-            + " per step; sim= for none) steady=30 (seconds watched per step)"
+            + " image present): latency pods created at a steady pace, as clusterloader2's"
+            + " density test, then bursts; then how many simulated nodes and pods one JVM"
+            + " sustains.",
+        "Options: latency=20,100 (rounds of latency pods; latency= for none) pace=200 (ms"
+            + " between two latency pods; upstream's 5 per second) cri=20,100 (burst sizes; cri="
+            + " for none) sim=100x3000,300x10000 (nodes x pods per step; sim= for none)"
+            + " steady=30 (seconds watched per step)"
       })
   static final class Pods implements Callable<Integer> {
     @Option(
@@ -187,7 +191,7 @@ final class BenchCommand implements Runnable {
         description = "Where the node keeps its data during the run (default: ${DEFAULT-VALUE}).")
     Path dir = Path.of(System.getProperty("java.io.tmpdir"));
 
-    /** cri=..., sim=..., steady=..., as the bench reads them. */
+    /** latency=..., pace=..., cri=..., sim=..., steady=..., as the bench reads them. */
     @Unmatched List<String> args = new ArrayList<>();
 
     @Override
