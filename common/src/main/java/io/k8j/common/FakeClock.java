@@ -42,10 +42,19 @@ public final class FakeClock implements Clock {
 
   @Override
   public synchronized void sleep(Duration d) throws InterruptedException {
-    Long until = nanos + d.toNanos();
+    sleepUntil(nanos + d.toNanos());
+  }
+
+  /** Reads the time and starts sleeping in one step, so no advance can fall in between. */
+  @Override
+  public synchronized void sleepUntil(long deadline) throws InterruptedException {
+    if (nanos - deadline >= 0) {
+      return;
+    }
+    Long until = deadline;
     wakeUps.add(until);
     try {
-      while (nanos < until) {
+      while (nanos - until < 0) {
         wait();
       }
     } finally {

@@ -95,10 +95,7 @@ final class LeaseKeeper implements AutoCloseable {
         }
         // The next check is due a tick after this one, not a tick after the sleep begins: time that
         // passed while this thread was checking (or not yet running) counts towards it.
-        long wait = now + TICK.toNanos() - clock.nanoTime();
-        if (wait > 0) {
-          clock.sleep(Duration.ofNanos(wait));
-        }
+        clock.sleepUntil(now + TICK.toNanos());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
