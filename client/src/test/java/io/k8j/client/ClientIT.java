@@ -73,9 +73,11 @@ class ClientIT {
             public void onDelete(ConfigMap obj, boolean unknown) {}
           });
       informers.start();
-      await().until(cms::hasSynced);
+      await().atMost(Duration.ofSeconds(60)).until(cms::hasSynced);
       ConfigMap created = writer.create(configMap("seen"));
-      await().until(() -> cms.lister().get("default", "seen") != null);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> cms.lister().get("default", "seen") != null);
       assertThat(adds.get()).isEqualTo(1);
       assertThat(cms.lister().list("default"))
           .extracting(c -> c.getMetadata().getName())
@@ -86,7 +88,9 @@ class ClientIT {
       writer.update(changed);
       assertThatThrownBy(() -> writer.update(changed)).matches(ApiErrors::isConflict);
       writer.patch(created, "{\"data\":{\"p\":\"q\"}}");
-      await().until(() -> "q".equals(cms.lister().get("default/seen").getData().get("p")));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> "q".equals(cms.lister().get("default/seen").getData().get("p")));
 
       assertThatThrownBy(
               () -> writer.delete(created, Deletion.DEFAULT.withPreconditionUid("not-its-uid")))
@@ -96,7 +100,9 @@ class ClientIT {
                   created, Deletion.DEFAULT.withPreconditionUid(created.getMetadata().getUid())))
           .isTrue();
       assertThat(writer.delete(created, Deletion.DEFAULT)).isFalse();
-      await().until(() -> cms.lister().get("default", "seen") == null);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> cms.lister().get("default", "seen") == null);
     }
   }
 
@@ -131,7 +137,7 @@ class ClientIT {
         recorder.event(cm, EventRecorder.WARNING, "CrashLoop", "it fell over");
       }
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 List<Event> events = eventsFor("events-about-me");
@@ -150,9 +156,12 @@ class ClientIT {
 
   @Test
   void ofThreeCandidatesExactlyOneLeadsAndAnotherTakesOverWhenItStops() throws Exception {
+    // a renewal on a loaded machine can take seconds: a deadline that short would let the leader
+    // go and another take over while the test watches; closing releases the lease, so the
+    // takeover does not wait for the lease to expire
     LeaderElectionConfig base =
         new LeaderElectionConfig(
-            "x", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+            "x", Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofMillis(200));
     AtomicInteger leaders = new AtomicInteger();
     AtomicInteger maxLeaders = new AtomicInteger();
     List<LeaderElector> electors = new ArrayList<>();
@@ -184,16 +193,16 @@ class ClientIT {
                             }
                           })));
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> started.size() == 1);
     Thread.sleep(1000);
     assertThat(started).hasSize(1);
     LeaderElector first = electors.get(List.of("a", "b", "c").indexOf(started.get(0)));
     first.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> started.size() == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> started.size() == 2);
     assertThat(maxLeaders.get()).isEqualTo(1);
     electors.forEach(LeaderElector::close);
     for (Thread t : threads) {
-      t.join(5000);
+      t.join(Duration.ofSeconds(30));
     }
   }
 }

@@ -39,8 +39,8 @@ class ControllerManagerIT {
         api.client(),
         ControllerManagerOptions.defaults().toBuilder()
             .identity(identity)
-            .leaseDuration(Duration.ofSeconds(8))
-            .renewDeadline(Duration.ofSeconds(5))
+            .leaseDuration(Duration.ofSeconds(20))
+            .renewDeadline(Duration.ofSeconds(15))
             .retryPeriod(Duration.ofMillis(500))
             .build());
   }
@@ -52,7 +52,7 @@ class ControllerManagerIT {
     managers.forEach(ControllerManager::start);
     try {
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> managers.stream().filter(ControllerManager::isLeading).count() == 1);
       ControllerManager leader =
           managers.stream().filter(ControllerManager::isLeading).findFirst().orElseThrow();
@@ -75,7 +75,7 @@ class ControllerManagerIT {
               new NamespaceBuilder().withNewMetadata().withName("fresh").endMetadata().build())
           .create();
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () ->
                   client.serviceAccounts().inNamespace("fresh").withName("default").get() != null);
@@ -84,7 +84,7 @@ class ControllerManagerIT {
       managers.remove(leader);
       assertThat(leader.isLeading()).isFalse();
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> managers.stream().filter(ControllerManager::isLeading).count() == 1);
 
       client
@@ -92,7 +92,7 @@ class ControllerManagerIT {
               new NamespaceBuilder().withNewMetadata().withName("later").endMetadata().build())
           .create();
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () ->
                   client.serviceAccounts().inNamespace("later").withName("default").get() != null);
@@ -150,7 +150,7 @@ class ControllerManagerIT {
                 return j;
               });
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () ->
                   client.batch().v1().jobs().inNamespace("default").withName("short").get()

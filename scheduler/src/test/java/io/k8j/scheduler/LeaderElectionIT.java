@@ -28,8 +28,8 @@ class LeaderElectionIT {
       kind: KubeSchedulerConfiguration
       leaderElection:
         leaderElect: true
-        leaseDuration: 3s
-        renewDeadline: 2s
+        leaseDuration: 20s
+        renewDeadline: 15s
         retryPeriod: 500ms
       """;
 
@@ -49,10 +49,10 @@ class LeaderElectionIT {
       try {
         a.start();
         b.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.isActive() || b.isActive());
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.isActive() || b.isActive());
         await()
             .during(Duration.ofSeconds(2))
-            .atMost(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(60))
             .until(() -> a.isActive() != b.isActive());
         Scheduler leader = a.isActive() ? a : b;
         Scheduler follower = leader == a ? b : a;
@@ -67,14 +67,14 @@ class LeaderElectionIT {
         assertThat(holder).isEqualTo(leader.options().identity());
 
         client.pods().inNamespace("default").resource(pod("first").build()).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> bound(client, "first"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> bound(client, "first"));
         assertThat(leader.metrics().counts().scheduled()).isEqualTo(1);
         assertThat(follower.metrics().counts().scheduled()).isZero();
 
         leader.close();
-        await().atMost(Duration.ofSeconds(30)).until(follower::isActive);
+        await().atMost(Duration.ofSeconds(60)).until(follower::isActive);
         client.pods().inNamespace("default").resource(pod("second").build()).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> bound(client, "second"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> bound(client, "second"));
         assertThat(follower.metrics().counts().scheduled()).isEqualTo(1);
       } finally {
         for (Scheduler s : List.of(a, b)) {
