@@ -79,7 +79,7 @@ public final class ApiClient {
 
   public HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(server + path))
-        .timeout(Duration.ofSeconds(20))
+        .timeout(Duration.ofSeconds(60))
         .header("Authorization", "Bearer " + token);
   }
 

@@ -135,7 +135,9 @@ class EncryptionTest {
       String kms =
           "- kms:\n    apiVersion: v2\n    name: vault\n    endpoint: "
               + plugin.endpoint()
-              + "\n    timeout: 2s\n";
+              // generous: the first call sets gRPC up, slow on a loaded machine; only the call to
+              // the stopped plugin waits all of it
+              + "\n    timeout: 30s\n";
       Path config = config(dir, kms + "- identity: {}\n");
       try (TestApiServer s = start(dir, config)) {
         ApiClient admin = new ApiClient(s.kubeconfig());

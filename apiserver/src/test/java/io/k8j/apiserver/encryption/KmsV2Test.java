@@ -3,6 +3,7 @@ package io.k8j.apiserver.encryption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.k8j.common.Clock;
 import io.k8j.common.FakeClock;
 import io.k8j.kms.LocalKmsPlugin;
 import io.k8j.kms.v2.EncryptedDEKSourceType;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The KMS v2 provider against a plugin speaking upstream's gRPC API on a unix socket. */
@@ -27,6 +29,20 @@ class KmsV2Test {
 
   KmsV2 provider() {
     return new KmsV2("vault", plugin.endpoint(), Duration.ofSeconds(10), STATUS_INTERVAL, clock);
+  }
+
+  /**
+   * One call before the tests, with a deadline a loaded machine cannot miss: the first call in a
+   * JVM sets gRPC and Netty up, which can take longer than the tests' 10 s timeout.
+   */
+  @BeforeAll
+  static void warmUp() throws Exception {
+    try (LocalKmsPlugin p = new LocalKmsPlugin();
+        KmsV2 k =
+            new KmsV2(
+                "warm-up", p.endpoint(), Duration.ofSeconds(60), STATUS_INTERVAL, Clock.SYSTEM)) {
+      k.decrypt(k.encrypt(PLAIN, KEY), KEY);
+    }
   }
 
   @AfterEach
