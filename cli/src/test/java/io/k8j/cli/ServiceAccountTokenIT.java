@@ -158,7 +158,7 @@ class ServiceAccountTokenIT {
             .getToken();
     assertThat(statusWith(token)).isEqualTo(403);
     admin.serviceAccounts().inNamespace("default").withName("short-lived").delete();
-    await().atMost(Duration.ofSeconds(30)).until(() -> statusWith(token) == 401);
+    await().atMost(Duration.ofSeconds(60)).until(() -> statusWith(token) == 401);
   }
 
   @Test

@@ -41,7 +41,7 @@ class ControllerTest {
         }
         Thread.sleep(2);
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> q.length() == 0 && overall.get() == 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> q.length() == 0 && overall.get() == 0);
     }
     assertThat(maxPerKey.get()).isEqualTo(1);
     assertThat(maxOverall.get()).isGreaterThan(1);
@@ -61,8 +61,8 @@ class ControllerTest {
     try (Controller c = new Controller("test", q, r, List.of())) {
       c.start(1);
       q.add("k");
-      await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 4);
-      await().atMost(Duration.ofSeconds(5)).until(() -> q.numRequeues("k") == 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() == 4);
+      await().atMost(Duration.ofSeconds(30)).until(() -> q.numRequeues("k") == 0);
     }
   }
 
@@ -78,7 +78,7 @@ class ControllerTest {
       Thread.sleep(200);
       assertThat(syncs.get()).isZero();
       pods.setSynced(true);
-      await().atMost(Duration.ofSeconds(5)).until(() -> syncs.get() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> syncs.get() == 1);
     }
   }
 }

@@ -198,7 +198,7 @@ class DeploymentIT {
       assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
           .isEqualTo("app:v1");
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () ->
                   assertThat(
@@ -255,7 +255,7 @@ class DeploymentIT {
       d.getSpec().setProgressDeadlineSeconds(3);
       client.resource(d).create();
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 Deployment cur =
@@ -270,7 +270,7 @@ class DeploymentIT {
               });
       kubelets.pause(false);
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () ->
                   assertThat(

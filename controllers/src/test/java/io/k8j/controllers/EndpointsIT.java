@@ -108,7 +108,7 @@ class EndpointsIT {
       client.resource(d).create();
 
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 assertThat(readyPodIps()).hasSize(3);
@@ -142,7 +142,7 @@ class EndpointsIT {
                 return p;
               });
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 EndpointSubset s = endpoints().getSubsets().get(0);
@@ -159,7 +159,7 @@ class EndpointsIT {
 
       client.apps().deployments().inNamespace("default").withName("web").scale(1);
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 List<EndpointSubset> subsets = endpoints().getSubsets();
@@ -179,7 +179,7 @@ class EndpointsIT {
 
       client.services().inNamespace("default").withName("web").delete();
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 assertThat(endpoints()).isNull();

@@ -48,7 +48,7 @@ class GarbageCollectorIT {
 
   private static Deployment deployed(String name) {
     client.resource(DeploymentIT.deployment(name, 2, "app:v1", "25%", "25%")).create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> pods(name).size() == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> pods(name).size() == 2);
     return client.apps().deployments().inNamespace("default").withName(name).get();
   }
 
@@ -64,7 +64,7 @@ class GarbageCollectorIT {
         .delete();
     assertThat(client.apps().deployments().inNamespace("default").withName("bg").get()).isNull();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> replicaSets("bg").isEmpty() && pods("bg").isEmpty());
   }
 
@@ -84,7 +84,7 @@ class GarbageCollectorIT {
       assertThat(marked.getMetadata().getFinalizers()).contains("foregroundDeletion");
     }
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(20))
         .untilAsserted(
             () -> {
@@ -111,7 +111,7 @@ class GarbageCollectorIT {
         .withPropagationPolicy(DeletionPropagation.ORPHAN)
         .delete();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(
             () ->
                 client.apps().deployments().inNamespace("default").withName("orph").get() == null);
@@ -135,7 +135,7 @@ class GarbageCollectorIT {
     deployed("kubectl");
     Kubectl.run(cluster.api(), "delete", "deployment", "kubectl");
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> replicaSets("kubectl").isEmpty() && pods("kubectl").isEmpty());
   }
 }

@@ -104,7 +104,7 @@ class JobIT {
                   assertThat(p.getMetadata().getFinalizers())
                       .doesNotContain("batch.kubernetes.io/job-tracking"));
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
                 assertThat(

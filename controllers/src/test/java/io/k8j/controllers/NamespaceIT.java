@@ -68,7 +68,7 @@ class NamespaceIT {
                 .build())
         .create();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> client.pods().inNamespace("team").list().getItems().size() == 2);
     client
         .resource(
@@ -108,7 +108,7 @@ class NamespaceIT {
         .create();
     client.namespaces().withName("held").delete();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Namespace ns = client.namespaces().withName("held").get();
@@ -132,7 +132,7 @@ class NamespaceIT {
               return cm;
             });
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> client.namespaces().withName("held").get() == null);
   }
 }

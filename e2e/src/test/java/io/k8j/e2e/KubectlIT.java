@@ -219,13 +219,13 @@ class KubectlIT {
             });
     try {
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> lines.stream().anyMatch(l -> l.startsWith("ADDED old")));
       ok("create", "configmap", "new", "-n", "watched");
       ok("label", "cm", "new", "-n", "watched", "x=y");
       ok("delete", "cm", "new", "-n", "watched");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> lines.stream().anyMatch(l -> l.startsWith("DELETED new")));
       // the root CA publisher puts kube-root-ca.crt into every namespace, as upstream's
       assertThat(

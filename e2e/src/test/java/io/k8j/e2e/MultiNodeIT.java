@@ -179,13 +179,13 @@ class MultiNodeIT {
   void theNodePortAnswersOnEveryNodesAddress() throws Exception {
     String nodePort =
         ok("get", "svc", "-n", "shop", "web", "-o", "jsonpath={.spec.ports[0].nodePort}");
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     for (NetnsCluster.Node n : cluster.nodes) {
       for (int i = 0; i < 3; i++) {
         HttpResponse<String> r =
             http.send(
                 HttpRequest.newBuilder(URI.create("http://" + n.ip + ":" + nodePort + "/"))
-                    .timeout(Duration.ofSeconds(10))
+                    .timeout(Duration.ofSeconds(60))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);

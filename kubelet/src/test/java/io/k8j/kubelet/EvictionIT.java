@@ -74,7 +74,7 @@ class EvictionIT {
       try {
         kubelet.start();
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(60))
             .untilAsserted(
                 () -> {
                   Pod p = client.pods().inNamespace("default").withName("besteffort").get();
@@ -93,7 +93,7 @@ class EvictionIT {
                       .isEqualTo("Running");
                 });
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(60))
             .untilAsserted(
                 () ->
                     assertThat(client.nodes().withName("pressed").get().getStatus().getConditions())
@@ -104,7 +104,7 @@ class EvictionIT {
                               assertThat(c.getReason()).isEqualTo("KubeletHasInsufficientMemory");
                             }));
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(60))
             .until(
                 () ->
                     "Evicted"

@@ -87,7 +87,7 @@ class SimulatedKubeletIT {
   @Test
   void registersTheNodeReadyWithCapacity() {
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Node n = client.nodes().withName("sim-1").get();
@@ -115,7 +115,7 @@ class SimulatedKubeletIT {
           + " fabric8 ZonedDateTime for an object, so no Lease can carry a renew time yet")
   void renewsItsLeaseInKubeNodeLease() {
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Lease l = client.leases().inNamespace("kube-node-lease").withName("sim-1").get();
@@ -142,7 +142,7 @@ class SimulatedKubeletIT {
             .build();
     client.pods().inNamespace("default").resource(pod).create();
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Pod p = client.pods().inNamespace("default").withName("web").get();
@@ -159,7 +159,7 @@ class SimulatedKubeletIT {
             });
     client.pods().inNamespace("default").withName("web").delete();
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> client.pods().inNamespace("default").withName("web").get() == null);
   }
 
@@ -235,7 +235,7 @@ class SimulatedKubeletIT {
           - {name: etcd, image: etcd:3.5}
         """);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Pod m = client.pods().inNamespace("kube-system").withName("etcd-sim-1").get();
@@ -256,7 +256,7 @@ class SimulatedKubeletIT {
             .getUid();
     client.pods().inNamespace("kube-system").withName("etcd-sim-1").withGracePeriod(0).delete();
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Pod m = client.pods().inNamespace("kube-system").withName("etcd-sim-1").get();
@@ -266,10 +266,10 @@ class SimulatedKubeletIT {
             });
     Files.delete(manifests.resolve("etcd.yaml"));
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> client.pods().inNamespace("kube-system").withName("etcd-sim-1").get() == null);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .until(
             () ->
                 kubelet.runtime().listContainers(null).stream()

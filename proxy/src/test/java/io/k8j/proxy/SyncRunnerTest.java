@@ -19,14 +19,14 @@ class SyncRunnerTest {
             Duration.ofSeconds(60),
             () -> runs.add(System.nanoTime()))) {
       r.start();
-      await().until(() -> runs.size() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() == 1);
       long asking = System.nanoTime();
       for (int i = 0; i < 50; i++) {
         r.request();
         Thread.sleep(10);
       }
       long askedFor = System.nanoTime() - asking;
-      await().atMost(Duration.ofSeconds(2)).until(() -> runs.size() >= 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 2);
       Thread.sleep(400);
       for (int i = 1; i < runs.size(); i++) {
         assertThat(runs.get(i) - runs.get(i - 1))
@@ -51,7 +51,7 @@ class SyncRunnerTest {
             Duration.ofMillis(200),
             () -> runs.add(System.nanoTime()))) {
       r.start();
-      await().atMost(Duration.ofSeconds(3)).until(() -> runs.size() >= 4);
+      await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 4);
     }
   }
 
@@ -72,7 +72,7 @@ class SyncRunnerTest {
             })) {
       self[0] = r;
       r.start();
-      await().atMost(Duration.ofSeconds(2)).until(() -> runs.size() == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() == 3);
     }
   }
 }

@@ -67,7 +67,7 @@ class ProfilesIT {
         create(client, pod("other").schedulerName("someone-else").build());
         await()
             .during(Duration.ofSeconds(2))
-            .atMost(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(60))
             .until(() -> nodeOf(client, "other").isEmpty());
       }
     }
@@ -84,7 +84,7 @@ class ProfilesIT {
   }
 
   private static String awaitBound(KubernetesClient client, String name) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> !nodeOf(client, name).isEmpty());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !nodeOf(client, name).isEmpty());
     return nodeOf(client, name);
   }
 }

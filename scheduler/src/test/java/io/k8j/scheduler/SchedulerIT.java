@@ -45,7 +45,7 @@ class SchedulerIT {
     client.pods().inAnyNamespace().withGracePeriod(0).delete();
     client.nodes().delete();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> client.pods().inAnyNamespace().list().getItems().isEmpty());
     scheduler = new Scheduler(client, SchedulerOptions.defaults().withLeaderElect(false));
     scheduler.start();
@@ -71,7 +71,7 @@ class SchedulerIT {
   }
 
   private String awaitBound(String name) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> !nodeOf(name).isEmpty());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !nodeOf(name).isEmpty());
     return nodeOf(name);
   }
 
@@ -86,7 +86,7 @@ class SchedulerIT {
       assertThat(awaitBound("p" + i)).isIn("n1", "n2");
     }
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(eventsOf("p0"))
@@ -123,7 +123,7 @@ class SchedulerIT {
             .antiAffinity("app", "web", "kubernetes.io/hostname")
             .build());
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(eventsOf("web4"))
@@ -164,7 +164,7 @@ class SchedulerIT {
         "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {key: value}."
             + " preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Pod p = client.pods().inNamespace("default").withName("big").get();
@@ -178,7 +178,7 @@ class SchedulerIT {
               assertThat(c.getMessage()).isEqualTo(expected);
             });
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(eventsOf("big"))
@@ -217,7 +217,7 @@ class SchedulerIT {
     Pod created = create(pod("high").cpu("1500m").priorityClass("high-priority").build());
     assertThat(created.getSpec().getPriority()).isEqualTo(1000);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               Pod high = client.pods().inNamespace("default").withName("high").get();
@@ -248,7 +248,7 @@ class SchedulerIT {
     assertThat(awaitBound("low")).isEqualTo("only");
     create(pod("polite").cpu("1500m").priorityClass("polite").build());
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
                 assertThat(eventsOf("polite"))
@@ -274,7 +274,7 @@ class SchedulerIT {
     assertThat(awaitBound("mine")).isEqualTo("n1");
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> nodeOf("theirs").isEmpty());
     assertThat(eventsOf("theirs")).isEmpty();
   }

@@ -94,21 +94,21 @@ public final class RecordingListener implements WatchListener {
 
   /** Waits until at least {@code n} events have arrived and returns them. */
   public List<WatchEvent> awaitEvents(int n) {
-    await("" + n + " events").atMost(Duration.ofSeconds(10)).until(() -> events.size() >= n);
+    await("" + n + " events").atMost(Duration.ofSeconds(60)).until(() -> events.size() >= n);
     return events();
   }
 
   /** Waits until an event at or after {@code revision} has arrived and returns all events. */
   public List<WatchEvent> awaitRevision(Revision revision) {
     await("an event at revision " + revision)
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> !lastRevision.isBefore(revision));
     return events();
   }
 
   /** Waits until the watch has ended with an error and returns it. */
   public StoreException awaitError() {
-    await("onError").atMost(Duration.ofSeconds(10)).until(() -> error.get() != null);
+    await("onError").atMost(Duration.ofSeconds(60)).until(() -> error.get() != null);
     return error.get();
   }
 }

@@ -375,7 +375,7 @@ public abstract class StoreContract {
       }
       int total = writers * perWriter;
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> store.currentRevision().value() >= base.value() + total / 2);
       Revision fromOld = Revision.of(base.value() + total / 4);
       RecordingListener catchingUp = watch(KeyRange.prefix("/t/w/"), fromOld);

@@ -59,7 +59,7 @@ class LeaderElectorTest {
                             stoppedAt.set(clock.nanoTime());
                           }
                         }));
-    await().until(leading::get);
+    await().atMost(Duration.ofSeconds(30)).until(leading::get);
     long start = clock.nanoTime();
     lock.unreachable.set(true);
     while (stoppedAt.get() < 0 && clock.nanoTime() - start < Duration.ofSeconds(60).toNanos()) {
@@ -72,7 +72,7 @@ class LeaderElectorTest {
         clock.advance(Duration.ofMillis(500));
       }
     }
-    t.join(5000);
+    t.join(Duration.ofSeconds(30));
     Duration after = Duration.ofNanos(stoppedAt.get() - start);
     assertThat(after).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(13));
     assertThat(a.isLeader()).isFalse();
@@ -99,9 +99,9 @@ class LeaderElectorTest {
                             stopped.set(true);
                           }
                         }));
-    await().until(started::get);
+    await().atMost(Duration.ofSeconds(30)).until(started::get);
     a.close();
-    t.join(5000);
+    t.join(Duration.ofSeconds(30));
     assertThat(stopped).isTrue();
     assertThat(lock.record().holderIdentity()).isEmpty();
     LeaderElector b = elector("b");

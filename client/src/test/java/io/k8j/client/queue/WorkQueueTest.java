@@ -68,7 +68,7 @@ class WorkQueueTest {
     Thread.sleep(50);
     assertThat(got).isNotDone();
     clock.advance(Duration.ofMinutes(1));
-    assertThat(got.get(5, TimeUnit.SECONDS)).isEqualTo("a");
+    assertThat(got.get(30, TimeUnit.SECONDS)).isEqualTo("a");
   }
 
   @Test
@@ -102,7 +102,7 @@ class WorkQueueTest {
             });
     Thread.sleep(20);
     q.shutDown();
-    assertThat(got.get(5, TimeUnit.SECONDS)).isNull();
+    assertThat(got.get(30, TimeUnit.SECONDS)).isNull();
     q.add("late");
     assertThat(q.length()).isZero();
   }

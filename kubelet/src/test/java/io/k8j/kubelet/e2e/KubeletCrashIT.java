@@ -138,7 +138,7 @@ class KubeletCrashIT {
     first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     ProcessHandle.of(containerdPid).ifPresent(ProcessHandle::destroyForcibly);
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> ProcessHandle.of(containerdPid).map(h -> !h.isAlive()).orElse(true));
 
     // while the node is down: one pod is deleted, one is created; statuses stay as they were
@@ -164,7 +164,7 @@ class KubeletCrashIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> "Running".equals(node.kubectl.jsonpath("newcomer", "{.status.phase}")));
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(
             () ->
                 node.kubelet.runtime().listPodSandbox(null).stream()

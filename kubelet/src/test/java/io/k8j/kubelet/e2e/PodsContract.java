@@ -141,7 +141,7 @@ abstract class PodsContract {
             });
     assertThat(seen).contains("Init:0/2");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> node.logText("inits", "main", 0).contains("poststart"));
     assertThat(node.logText("inits", "main", 0)).startsWith("first\nsecond\n");
     assertThat(
@@ -213,7 +213,7 @@ abstract class PodsContract {
     // the logs of the current and the previous instance are kept, older ones go with their
     // containers
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               try (var files = Files.list(node.log("default", "liveness", "app", 0).getParent())) {
@@ -332,7 +332,7 @@ abstract class PodsContract {
             "{\"data\":{\"color\":\"green\"}}")
         .ok();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> assertThat(node.logText("config", "app", 0)).contains("now green"));
   }
 
@@ -399,7 +399,7 @@ abstract class PodsContract {
     awaitPhase("graceful", "Running", 60);
     awaitPhase("stubborn", "Running", 60);
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .until(
             () ->
                 node.logText("graceful", "app", 0).contains("started")
@@ -409,7 +409,7 @@ abstract class PodsContract {
     String[] lastLog = {"", ""};
     long[] gone = {0, 0};
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {

@@ -176,7 +176,7 @@ abstract class StreamsContract {
               });
       tmux("send-keys", "-t", session, "exit 7", "Enter");
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(done));
-      await().atMost(Duration.ofSeconds(10)).until(() -> !Files.readString(done).isBlank());
+      await().atMost(Duration.ofSeconds(60)).until(() -> !Files.readString(done).isBlank());
     } finally {
       pane = pane(session);
       tmux("kill-session", "-t", session);

@@ -54,7 +54,7 @@ class PodWorkersTest {
   void aPodIsResyncedEveryPeriodWithoutBeingTold() {
     try (PodWorkers w = new PodWorkers(handler, Clock.SYSTEM, Duration.ofMillis(100))) {
       w.update(pod());
-      await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() >= 5);
+      await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() >= 5);
       assertThat(calls).containsOnly("sync");
     }
   }
@@ -63,9 +63,9 @@ class PodWorkersTest {
   void aRemovedPodTerminatesOnceAndItsWorkerEnds() {
     try (PodWorkers w = new PodWorkers(handler, Clock.SYSTEM, Duration.ofMinutes(1))) {
       w.update(pod());
-      await().atMost(Duration.ofSeconds(5)).until(() -> calls.contains("sync"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("sync"));
       w.remove("u1");
-      await().atMost(Duration.ofSeconds(5)).until(() -> !w.has("u1"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> !w.has("u1"));
       assertThat(calls).containsSubsequence("sync", "terminating", "removed");
       assertThat(calls.stream().filter("terminating"::equals).count()).isEqualTo(1);
     }
@@ -76,7 +76,7 @@ class PodWorkersTest {
     finish.set(true);
     try (PodWorkers w = new PodWorkers(handler, Clock.SYSTEM, Duration.ofMillis(100))) {
       w.update(pod());
-      await().atMost(Duration.ofSeconds(5)).until(() -> calls.contains("terminated"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("terminated"));
       assertThat(w.state("u1")).isEqualTo(PodWorkers.State.TERMINATED);
       w.sync("u1");
       assertThat(w.has("u1")).isTrue();
@@ -89,7 +89,7 @@ class PodWorkersTest {
     breakOnce.set(true);
     try (PodWorkers w = new PodWorkers(handler, Clock.SYSTEM, Duration.ofMinutes(1))) {
       w.update(pod());
-      await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() >= 2);
       assertThat(w.has("u1")).isTrue();
       assertThat(w.state("u1")).isEqualTo(PodWorkers.State.SYNCING);
     }

@@ -134,7 +134,7 @@ class IptablesProxyIT {
     assertThat(vip).startsWith("10.43.");
     slice(bothPods("web-1", "web").build());
     // the first sync waits for the informers
-    await().atMost(Duration.ofSeconds(30)).until(() -> wget(net.client(), vip, 80) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> wget(net.client(), vip, 80) != null);
     assertThat(answers(net.client(), vip, 80, 24)).containsExactlyInAnyOrder("pod1", "pod2");
     assertThat(answers(net.node(), vip, 80, 24)).containsExactlyInAnyOrder("pod1", "pod2");
     assertThat(answers(net.pod(1), vip, 80, 24)).containsExactlyInAnyOrder("pod1", "pod2");
@@ -146,7 +146,9 @@ class IptablesProxyIT {
     Service svc = create(Services.service(NS + "/np").type("NodePort").port("", 8080, "TCP", 0));
     int nodePort = svc.getSpec().getPorts().getFirst().getNodePort();
     slice(bothPods("np-1", "np").build());
-    await().until(() -> wget(net.client(), NODE_ADDRESS, nodePort) != null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> wget(net.client(), NODE_ADDRESS, nodePort) != null);
     assertThat(answers(net.client(), NODE_ADDRESS, nodePort, 24))
         .containsExactlyInAnyOrder("pod1", "pod2");
     assertThat(answers(net.node(), "127.0.0.1", nodePort, 12))
@@ -166,7 +168,9 @@ class IptablesProxyIT {
                 .externalTrafficPolicy("Local"));
     int nodePort = svc.getSpec().getPorts().getFirst().getNodePort();
     slice(bothPods("local-1", "local").build());
-    await().until(() -> wget(net.client(), NODE_ADDRESS, nodePort) != null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> wget(net.client(), NODE_ADDRESS, nodePort) != null);
     assertThat(answers(net.client(), NODE_ADDRESS, nodePort, 12)).containsExactly("pod1");
     assertThat(answers(net.client(), svc.getSpec().getClusterIP(), 8081, 24))
         .containsExactlyInAnyOrder("pod1", "pod2");
@@ -183,16 +187,18 @@ class IptablesProxyIT {
             .ready(podIp(1), "node-a")
             .endpoint(podIp(2), "node-b", false, false, false)
             .build());
-    await().until(() -> wget(net.client(), vip, 80) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> wget(net.client(), vip, 80) != null);
     assertThat(answers(net.client(), vip, 80, 12)).containsExactly("pod1");
     slice(
         Services.slice(NS + "/moving-1", "moving")
             .port("", 80, "TCP")
             .ready(podIp(2), "node-b")
             .build());
-    await().until(() -> answers(net.client(), vip, 80, 6).equals(Set.of("pod2")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> answers(net.client(), vip, 80, 6).equals(Set.of("pod2")));
     slice(Services.slice(NS + "/moving-1", "moving").port("", 80, "TCP").build());
-    await().until(() -> wget(net.client(), vip, 80) == null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> wget(net.client(), vip, 80) == null);
     // no endpoints: rejected at once, not left to time out
     NetnsTopology.Result r;
     try {
@@ -212,6 +218,7 @@ class IptablesProxyIT {
     create(Services.service(NS + "/lb").type("LoadBalancer").port("", 8082, "TCP", 0));
     slice(bothPods("lb-1", "lb").build());
     await()
+        .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
               var ingress =
@@ -227,7 +234,9 @@ class IptablesProxyIT {
                   && ingress.size() == 1
                   && NODE_ADDRESS.equals(ingress.getFirst().getIp());
             });
-    await().until(() -> wget(net.client(), NODE_ADDRESS, 8082) != null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> wget(net.client(), NODE_ADDRESS, 8082) != null);
     assertThat(answers(net.client(), NODE_ADDRESS, 8082, 24))
         .containsExactlyInAnyOrder("pod1", "pod2");
   }
@@ -238,7 +247,7 @@ class IptablesProxyIT {
     Service svc = create(Services.service(NS + "/sticky").port("", 80, "TCP").affinity(600));
     String vip = svc.getSpec().getClusterIP();
     slice(bothPods("sticky-1", "sticky").build());
-    await().until(() -> wget(net.client(), vip, 80) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> wget(net.client(), vip, 80) != null);
     assertThat(answers(net.client(), vip, 80, 12)).hasSize(1);
   }
 
@@ -258,7 +267,9 @@ class IptablesProxyIT {
             .toString();
     List<String> cmd =
         new ArrayList<>(List.of(java, "-cp", cp, NetTool.class.getName(), "udp", vip, "53", "hi"));
-    await().until(() -> net.exec(net.client(), cmd).output().equals("pod2:hi"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> net.exec(net.client(), cmd).output().equals("pod2:hi"));
   }
 
   @Test

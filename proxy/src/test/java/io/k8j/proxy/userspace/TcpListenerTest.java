@@ -75,8 +75,8 @@ class TcpListenerTest {
     byte[] data = new byte[4 * 1024 * 1024];
     new Random(1).nextBytes(data);
     try (Socket s = new Socket()) {
-      s.connect(listener.address(), 2000);
-      s.setSoTimeout(10_000);
+      s.connect(listener.address(), 30_000);
+      s.setSoTimeout(30_000);
       Thread writer =
           Thread.ofVirtual()
               .start(
@@ -113,8 +113,8 @@ class TcpListenerTest {
             (InetSocketAddress) backend.getLocalSocketAddress()));
     for (int i = 0; i < 4; i++) {
       try (Socket s = new Socket()) {
-        s.connect(listener.address(), 2000);
-        s.setSoTimeout(5000);
+        s.connect(listener.address(), 30_000);
+        s.setSoTimeout(30_000);
         s.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
         s.shutdownOutput();
         assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
@@ -127,8 +127,8 @@ class TcpListenerTest {
   void withoutEndpointsAConnectionIsClosedAtOnce() throws Exception {
     listen(List.of());
     try (Socket s = new Socket()) {
-      s.connect(listener.address(), 2000);
-      s.setSoTimeout(5000);
+      s.connect(listener.address(), 30_000);
+      s.setSoTimeout(30_000);
       assertThat(s.getInputStream().read()).isEqualTo(-1);
     }
   }
@@ -138,8 +138,8 @@ class TcpListenerTest {
     echoBackend();
     listen(List.of((InetSocketAddress) backend.getLocalSocketAddress()));
     try (Socket s = new Socket()) {
-      s.connect(listener.address(), 2000);
-      s.setSoTimeout(5000);
+      s.connect(listener.address(), 30_000);
+      s.setSoTimeout(30_000);
       s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
       assertThat(s.getInputStream().read()).isEqualTo('x');
       listener.close();

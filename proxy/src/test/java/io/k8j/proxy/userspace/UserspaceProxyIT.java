@@ -110,7 +110,7 @@ class UserspaceProxyIT {
             .endpoint("127.0.0.4", "node-b", false, false, false)
             .build());
     // the first sync waits for the informers
-    await().atMost(Duration.ofSeconds(30)).until(() -> get("127.0.0.1", nodePort) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("127.0.0.1", nodePort) != null);
 
     List<String> viaNodePort = gets("127.0.0.1", nodePort, 6);
     assertThat(viaNodePort).containsOnly("a", "b");
@@ -127,7 +127,9 @@ class UserspaceProxyIT {
             .ready("127.0.0.2", "node-a")
             .endpoint("127.0.0.3", "node-b", false, true, true)
             .build());
-    await().until(() -> gets("127.0.0.1", nodePort, 4).stream().allMatch("a"::equals));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> gets("127.0.0.1", nodePort, 4).stream().allMatch("a"::equals));
 
     // a goes away, b is ready again: only b answers
     slice(
@@ -135,12 +137,16 @@ class UserspaceProxyIT {
             .port("http", backendPort, "TCP")
             .ready("127.0.0.3", "node-b")
             .build());
-    await().until(() -> gets("127.0.0.1", nodePort, 4).stream().allMatch("b"::equals));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> gets("127.0.0.1", nodePort, 4).stream().allMatch("b"::equals));
     assertThat(gets(CLUSTER_ADDR, port, 3)).containsOnly("b");
 
     // the Service goes away: its listeners close
     client.services().inNamespace(NS).withName("web").delete();
-    await().until(() -> get("127.0.0.1", nodePort) == null && get(CLUSTER_ADDR, port) == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> get("127.0.0.1", nodePort) == null && get(CLUSTER_ADDR, port) == null);
   }
 
   @Test
@@ -159,7 +165,7 @@ class UserspaceProxyIT {
             .ready("127.0.0.2", "node-a")
             .ready("127.0.0.3", "node-b")
             .build());
-    await().until(() -> get("127.0.0.1", nodePort) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("127.0.0.1", nodePort) != null);
     assertThat(gets("127.0.0.1", nodePort, 4)).containsOnly("a");
     assertThat(gets(CLUSTER_ADDR, port, 4)).contains("a", "b");
   }
@@ -179,7 +185,7 @@ class UserspaceProxyIT {
             .ready("127.0.0.2", "node-a")
             .ready("127.0.0.3", "node-a")
             .build());
-    await().until(() -> get("127.0.0.1", nodePort) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("127.0.0.1", nodePort) != null);
     List<String> got = gets("127.0.0.1", nodePort, 6);
     assertThat(got).containsOnly(got.getFirst());
   }
@@ -198,7 +204,7 @@ class UserspaceProxyIT {
             .port("echo", backendPort, "UDP")
             .ready("127.0.0.2", "node-a")
             .build());
-    await().until(() -> udp("127.0.0.1", nodePort, "ping") != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> udp("127.0.0.1", nodePort, "ping") != null);
     assertThat(udp("127.0.0.1", nodePort, "hello")).isEqualTo("a:hello");
     assertThat(udp(CLUSTER_ADDR, port, "there")).isEqualTo("a:there");
   }
@@ -213,6 +219,7 @@ class UserspaceProxyIT {
             .ready("127.0.0.3", "node-b")
             .build());
     await()
+        .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
               Service s = client.services().inNamespace(NS).withName("lb").get();
@@ -222,7 +229,7 @@ class UserspaceProxyIT {
                       .toList()
                       .equals(List.of("127.0.0.1"));
             });
-    await().until(() -> "b".equals(get("127.0.0.1", port)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> "b".equals(get("127.0.0.1", port)));
   }
 
   @Test
@@ -246,7 +253,7 @@ class UserspaceProxyIT {
             .port("", backendPort, "TCP")
             .ready("127.0.0.2", "node-a")
             .build());
-    await().until(() -> "a".equals(get(CLUSTER_ADDR, later)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> "a".equals(get(CLUSTER_ADDR, later)));
     assertThat(get(CLUSTER_ADDR, port)).isNull();
   }
 

@@ -72,7 +72,7 @@ class EmbeddedLeaseTest {
       store.keepAlive(kept);
     }
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> store.get("/l/left") == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> store.get("/l/left") == null);
     assertThat(store.get("/l/kept")).isNotNull();
     store.keepAlive(kept);
   }
@@ -97,7 +97,7 @@ class EmbeddedLeaseTest {
     LeaseId sentinel = store.grantLease(Duration.ofSeconds(1));
     create("/l/sentinel", sentinel);
     clock.advance(Duration.ofSeconds(2));
-    await().atMost(Duration.ofSeconds(10)).until(() -> store.get("/l/sentinel") == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> store.get("/l/sentinel") == null);
 
     assertThat(store.get("/l/a")).isEqualTo(moved);
     store.revokeLease(second);

@@ -75,7 +75,7 @@ class CriRuntimeIT {
     assertThat(ctd.cri.containerStatus(c).getStatus().getState())
         .isEqualTo(ContainerState.CONTAINER_RUNNING);
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .until(
             () ->
                 Files.exists(ctd.dir.resolve("logs/p1/c/0.log"))
