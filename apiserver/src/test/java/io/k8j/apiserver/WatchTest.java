@@ -15,11 +15,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Watches as clients see them: no replay, synthetic ADDED from 0, selections, 410. */
+/**
+ * Watches as clients see them: no replay, synthetic ADDED from 0, selections, 410 as an ERROR
+ * event.
+ */
 class WatchTest {
   static TestApiServer server;
   static ApiClient api;
@@ -213,20 +217,46 @@ class WatchTest {
     }
   }
 
+  /**
+   * As upstream's cacher: the watch starts (200) and its one event is an ERROR holding a 410
+   * Status, then it ends; clients take that as the sign to list again. (fabric8 over WebSocket
+   * takes an HTTP 410 for a connection error and retries the same resourceVersion for good.)
+   */
   @Test
-  void aWatchFromHistoryTheCacheNeverHadIsGone() throws Exception {
+  void aWatchFromHistoryTheCacheNeverHadGetsAGoneErrorEvent() throws Exception {
     Path dir = Files.createTempDirectory("k8j-gone");
     try (TestApiServer first = new TestApiServer(dir, 0)) {
       new ApiClient(first.kubeconfig())
           .post("/api/v1/namespaces/default/configmaps", cm("old", "a"));
     }
     try (TestApiServer again = new TestApiServer(dir, 0)) {
-      var r =
-          new ApiClient(again.kubeconfig())
-              .get("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=2");
-      assertThat(r.code()).isEqualTo(410);
-      assertThat(r.json().path("reason").asText()).isEqualTo("Expired");
+      ApiClient client = new ApiClient(again.kubeconfig());
+      var r = client.get("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=2");
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().strip().lines().toList()).hasSize(1);
+      assertGone(r.json());
+
+      List<JsonNode> events = new CopyOnWriteArrayList<>();
+      AtomicBoolean closed = new AtomicBoolean();
+      java.net.http.WebSocket ws =
+          watchOverWebSocket(client, again.kubeconfig(), "default", "2", events, closed);
+      try {
+        await().atMost(Duration.ofSeconds(60)).untilTrue(closed);
+        assertThat(events).hasSize(1);
+        assertGone(events.get(0));
+      } finally {
+        ws.abort();
+      }
     }
+  }
+
+  private static void assertGone(JsonNode event) {
+    assertThat(event.path("type").asText()).isEqualTo("ERROR");
+    assertThat(event.path("object").path("kind").asText()).isEqualTo("Status");
+    assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
+    assertThat(event.path("object").path("reason").asText()).isEqualTo("Expired");
+    assertThat(event.path("object").path("message").asText())
+        .startsWith("too old resource version");
   }
 
   @Test
@@ -239,38 +269,8 @@ class WatchTest {
             .path("resourceVersion")
             .asText();
     List<JsonNode> events = new CopyOnWriteArrayList<>();
-    String token =
-        java.nio.file.Files.readString(server.kubeconfig())
-            .replaceAll("(?s).*token: (\\S+).*", "$1");
     java.net.http.WebSocket ws =
-        api.http()
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + token)
-            .buildAsync(
-                java.net.URI.create(
-                    api.server().replace("https:", "wss:")
-                        + "/api/v1/namespaces/w4/configmaps?watch=true&resourceVersion="
-                        + rv),
-                new java.net.http.WebSocket.Listener() {
-                  final StringBuilder text = new StringBuilder();
-
-                  @Override
-                  public java.util.concurrent.CompletionStage<?> onText(
-                      java.net.http.WebSocket socket, CharSequence data, boolean last) {
-                    text.append(data);
-                    if (last) {
-                      try {
-                        events.add(Json.MAPPER.readTree(text.toString()));
-                      } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                      }
-                      text.setLength(0);
-                    }
-                    socket.request(1);
-                    return null;
-                  }
-                })
-            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        watchOverWebSocket(api, server.kubeconfig(), "w4", rv, events, new AtomicBoolean());
     try {
       api.post("/api/v1/namespaces/w4/configmaps", cm("ws", "a"));
       api.delete("/api/v1/namespaces/w4/configmaps/ws");
@@ -285,5 +285,62 @@ class WatchTest {
     } finally {
       ws.abort();
     }
+  }
+
+  /**
+   * A WebSocket watch of a namespace's config maps from {@code rv}; events and its end recorded.
+   */
+  private static java.net.http.WebSocket watchOverWebSocket(
+      ApiClient client,
+      Path kubeconfig,
+      String namespace,
+      String rv,
+      List<JsonNode> events,
+      AtomicBoolean closed)
+      throws Exception {
+    String token = Files.readString(kubeconfig).replaceAll("(?s).*token: (\\S+).*", "$1");
+    return client
+        .http()
+        .newWebSocketBuilder()
+        .header("Authorization", "Bearer " + token)
+        .buildAsync(
+            java.net.URI.create(
+                client.server().replace("https:", "wss:")
+                    + "/api/v1/namespaces/"
+                    + namespace
+                    + "/configmaps?watch=true&resourceVersion="
+                    + rv),
+            new java.net.http.WebSocket.Listener() {
+              final StringBuilder text = new StringBuilder();
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(
+                  java.net.http.WebSocket socket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                  try {
+                    events.add(Json.MAPPER.readTree(text.toString()));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                  text.setLength(0);
+                }
+                socket.request(1);
+                return null;
+              }
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onClose(
+                  java.net.http.WebSocket socket, int statusCode, String reason) {
+                closed.set(true);
+                return null;
+              }
+
+              @Override
+              public void onError(java.net.http.WebSocket socket, Throwable error) {
+                closed.set(true);
+              }
+            })
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

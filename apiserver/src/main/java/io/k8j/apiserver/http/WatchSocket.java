@@ -9,6 +9,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A watch over WebSocket, as upstream serves it to clients that ask (fabric8 does first): each
@@ -16,6 +18,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * deadline or when the cache ends the watch.
  */
 public final class WatchSocket implements Session.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchSocket.class);
   private static final long SEND_TIMEOUT_SECONDS = 30;
 
   private final CacheWatcher watcher;
@@ -43,6 +46,7 @@ public final class WatchSocket implements Session.Listener {
         session.close(StatusCode.NORMAL, "watch ended", Callback.NOOP);
       }
     } catch (IOException | InterruptedException e) {
+      LOG.warn("the WebSocket watch of {} failed: {}", watcher.describe(), e.getMessage());
       session.close(StatusCode.SERVER_ERROR, "watch failed", Callback.NOOP);
     } finally {
       watcher.close();
@@ -70,6 +74,7 @@ public final class WatchSocket implements Session.Listener {
 
   @Override
   public void onWebSocketError(Throwable cause) {
+    LOG.info("the WebSocket watch of {} ended: {}", watcher.describe(), cause.toString());
     closed = true;
     watcher.close();
   }

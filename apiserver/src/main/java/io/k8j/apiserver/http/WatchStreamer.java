@@ -18,6 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams a watch from the watch cache: newline-delimited {@code {"type","object"}} events, one
@@ -25,6 +27,7 @@ import java.util.function.Predicate;
  * the client goes away, or when the cache terminates the watcher.
  */
 public final class WatchStreamer {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchStreamer.class);
   private static final int QUEUE_CAPACITY = 1000;
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
@@ -65,7 +68,7 @@ public final class WatchStreamer {
               opts.allowWatchBookmarks(),
               QUEUE_CAPACITY);
     } catch (WatchCache.TooOldException e) {
-      throw ApiException.gone(e.getMessage());
+      watcher = CacheWatcher.failed(prefix, ApiException.gone(e.getMessage()).toStatus());
     }
     long timeoutMillis =
         opts.timeoutSeconds() > 0
@@ -149,12 +152,21 @@ public final class WatchStreamer {
       }
     } catch (CacheWatcher.WatchEndedException e) {
       // the cache ended this watch (the watcher fell behind, or the cache restarted)
+      if (e.overflowed()) {
+        LOG.warn(
+            "ended the watch of {}: its client fell {} events behind",
+            watcher.describe(),
+            QUEUE_CAPACITY);
+      }
     }
   }
 
   private static byte[] encode(
       CacheWatcher.Item item, Negotiation.Choice choice, ResourceDef def, String includeObject) {
     ObjectNode obj = item.object();
+    if (item.type().equals("ERROR")) {
+      return line(Json.object().put("type", "ERROR").set("object", obj));
+    }
     if (!item.type().equals("BOOKMARK")) {
       obj = def.converter().fromStorage(obj);
     }
@@ -174,6 +186,10 @@ public final class WatchStreamer {
     }
     ObjectNode event = Json.object().put("type", item.type());
     event.set("object", obj);
+    return line(event);
+  }
+
+  private static byte[] line(ObjectNode event) {
     byte[] json = Json.bytes(event);
     byte[] out = new byte[json.length + 1];
     System.arraycopy(json, 0, out, 0, json.length);

@@ -33,6 +33,24 @@ public final class CacheWatcher implements AutoCloseable {
     this.onClose = onClose;
   }
 
+  /** What this watcher watches, for logs: its key prefix and the node it selects, if any. */
+  public String describe() {
+    return filter.keyPrefix() + (filter.nodeName() == null ? "" : " on node " + filter.nodeName());
+  }
+
+  /**
+   * A watch that could not start (its resourceVersion is too old): it delivers one {@code ERROR}
+   * event holding {@code status}, then ends, as upstream's cacher answers such a watch with 200 and
+   * an error event rather than an HTTP error, which clients (reflectors, fabric8's informers over
+   * WebSocket) take as the sign to list again.
+   */
+  public static CacheWatcher failed(String keyPrefix, ObjectNode status) {
+    CacheWatcher w = new CacheWatcher(new WatchFilter(keyPrefix, o -> false), false, 1, () -> {});
+    w.addInitial(new Item("ERROR", status, 0));
+    w.terminate();
+    return w;
+  }
+
   boolean wantsBookmarks() {
     return bookmarks;
   }
