@@ -38,11 +38,17 @@ public final class Prober {
   private static final int MAX_BODY = 10 * 1024;
 
   private final ContainerRuntime runtime;
-  private final HttpClient http;
 
   public Prober(ContainerRuntime runtime) {
     this.runtime = runtime;
-    this.http =
+  }
+
+  /**
+   * The HTTP client of every prober in this JVM, made at the first httpGet probe: each JDK client
+   * keeps a selector thread, and a JVM running hundreds of (simulated) kubelets had one per node.
+   */
+  private static final class Http {
+    static final HttpClient CLIENT =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)
             .sslContext(insecure())
@@ -122,7 +128,8 @@ public final class Prober {
     }
     req.header("Accept", "*/*");
     try {
-      HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r =
+          Http.CLIENT.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
       byte[] body = r.body();
       String text = new String(body, 0, Math.min(body.length, MAX_BODY), StandardCharsets.UTF_8);
       if (r.statusCode() >= 200 && r.statusCode() < 400) {
