@@ -67,7 +67,7 @@ final class SimulatedNodes {
     out.println("simulated nodes and pods in one JVM (API server in the same JVM)");
     out.printf(
         Locale.ROOT,
-        "%-7s %-7s %12s %14s %10s %12s %14s %12s%n",
+        "%-7s %-7s %12s %14s %10s %12s %14s %12s %10s%n",
         "nodes",
         "pods",
         "nodes ready",
@@ -75,7 +75,8 @@ final class SimulatedNodes {
         "pods/s",
         "heap MiB",
         "steady CPU %",
-        "threads");
+        "threads",
+        "load avg");
     for (int[] step : steps) {
       if (!step(step[0], step[1])) {
         out.println("stopped: the step did not converge");
@@ -121,6 +122,7 @@ final class SimulatedNodes {
               });
         }
       }
+      awaitNodesReady(client, nodes);
       double nodesMillis = (System.nanoTime() - t0) / 1e6;
       boolean converged;
       double podsMillis;
@@ -161,7 +163,7 @@ final class SimulatedNodes {
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
       out.printf(
           Locale.ROOT,
-          "%-7d %-7d %10.1f s %12.1f s %10.0f %12d %14.0f %12d%n",
+          "%-7d %-7d %10.1f s %12.1f s %10.0f %12d %14.0f %12d %10.1f%n",
           nodes,
           pods,
           nodesMillis / 1000,
@@ -169,7 +171,8 @@ final class SimulatedNodes {
           pods / (podsMillis / 1000),
           heap,
           cpuPercent,
-          threads);
+          threads,
+          os.getSystemLoadAverage());
       return converged;
     } finally {
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -178,6 +181,28 @@ final class SimulatedNodes {
         }
       }
       PodStartupBench.deleteTree(dir);
+    }
+  }
+
+  /** Waits (up to 10 minutes) until the API server has {@code nodes} Nodes whose Ready is True. */
+  private static void awaitNodesReady(KubernetesClient client, int nodes)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      long ready =
+          client.nodes().list().getItems().stream()
+              .filter(
+                  n ->
+                      n.getStatus() != null
+                          && n.getStatus().getConditions() != null
+                          && n.getStatus().getConditions().stream()
+                              .anyMatch(
+                                  c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+              .count();
+      if (ready >= nodes) {
+        return;
+      }
+      Thread.sleep(200);
     }
   }
 
