@@ -1,10 +1,13 @@
 package io.k8j.client;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.k8j.common.Clock;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Expectations that also remember which pods a controller deleted, so that a deletion is counted
@@ -31,6 +34,34 @@ public final class UidTrackingExpectations extends ControllerExpectations {
     Set<String> set = deleting.get(key);
     if (set != null && set.remove(podKey)) {
       deletionObserved(key);
+    }
+  }
+
+  /**
+   * Deletes the pods, each deletion expected first: one that does not happen ({@code delete}
+   * returns false or throws) is expected no more. Goes on past failures, then throws the first one
+   * that is not a 404 (a pod already gone is what was wanted).
+   */
+  public <P extends HasMetadata> void deleteAll(String key, List<P> pods, Predicate<P> delete) {
+    if (pods.isEmpty()) {
+      return;
+    }
+    expectDeletions(key, pods.stream().map(Keys::of).toList());
+    RuntimeException first = null;
+    for (P p : pods) {
+      try {
+        if (!delete.test(p)) {
+          deletionObserved(key, Keys.of(p));
+        }
+      } catch (RuntimeException e) {
+        deletionObserved(key, Keys.of(p));
+        if (!ApiErrors.isNotFound(e) && first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

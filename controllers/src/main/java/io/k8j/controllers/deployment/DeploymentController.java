@@ -183,24 +183,14 @@ public final class DeploymentController implements AutoCloseable {
   }
 
   private Deployment resolveControllerRef(String namespace, OwnerReference ref) {
-    if (!DeploymentSync.KIND.equals(ref.getKind())) {
-      return null;
-    }
-    Deployment d = deployments.get(namespace, ref.getName());
-    return d != null && Objects.equals(d.getMetadata().getUid(), ref.getUid()) ? d : null;
+    return OwnerReferences.resolve(deployments, DeploymentSync.KIND, namespace, ref);
   }
 
   private List<Deployment> deploymentsForReplicaSet(ReplicaSet rs) {
-    List<Deployment> out = new ArrayList<>();
-    for (Deployment d : deployments.list(rs.getMetadata().getNamespace())) {
-      var sel = d.getSpec().getSelector();
-      if (sel != null
-          && !LabelSelectors.isEmpty(sel)
-          && LabelSelectors.matches(sel, rs.getMetadata().getLabels())) {
-        out.add(d);
-      }
-    }
-    return out;
+    return LabelSelectors.selecting(
+        deployments.list(rs.getMetadata().getNamespace()),
+        d -> d.getSpec().getSelector(),
+        rs.getMetadata().getLabels());
   }
 
   // The sync.

@@ -511,26 +511,7 @@ public final class JobController implements AutoCloseable {
   }
 
   private void deletePods(String key, Job job, List<Pod> victims) {
-    if (victims.isEmpty()) {
-      return;
-    }
-    expectations.expectDeletions(key, victims.stream().map(Keys::of).toList());
-    RuntimeException first = null;
-    for (Pod p : victims) {
-      try {
-        if (!podControl.deletePod(p, job)) {
-          expectations.deletionObserved(key, Keys.of(p));
-        }
-      } catch (RuntimeException e) {
-        expectations.deletionObserved(key, Keys.of(p));
-        if (!ApiErrors.isNotFound(e) && first == null) {
-          first = e;
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    expectations.deleteAll(key, victims, p -> podControl.deletePod(p, job));
   }
 
   private List<Pod> claimPods(Job job) {

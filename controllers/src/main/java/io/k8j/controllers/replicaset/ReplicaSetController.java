@@ -196,25 +196,15 @@ public final class ReplicaSetController implements AutoCloseable {
   }
 
   private ReplicaSet resolveControllerRef(String namespace, OwnerReference ref) {
-    if (!kind.kind().equals(ref.getKind())) {
-      return null;
-    }
-    ReplicaSet rs = replicaSets.get(namespace, ref.getName());
-    return rs != null && Objects.equals(rs.getMetadata().getUid(), ref.getUid()) ? rs : null;
+    return OwnerReferences.resolve(replicaSets, kind.kind(), namespace, ref);
   }
 
   /** The ReplicaSets whose selector matches the pod (orphans look for a new owner). */
   private List<ReplicaSet> podReplicaSets(Pod pod) {
-    List<ReplicaSet> out = new ArrayList<>();
-    for (ReplicaSet rs : replicaSets.list(pod.getMetadata().getNamespace())) {
-      var sel = rs.getSpec().getSelector();
-      if (sel != null
-          && !LabelSelectors.isEmpty(sel)
-          && LabelSelectors.matches(sel, pod.getMetadata().getLabels())) {
-        out.add(rs);
-      }
-    }
-    return out;
+    return LabelSelectors.selecting(
+        replicaSets.list(pod.getMetadata().getNamespace()),
+        rs -> rs.getSpec().getSelector(),
+        pod.getMetadata().getLabels());
   }
 
   private static List<String> controllerUid(Pod pod) {
@@ -295,23 +285,7 @@ public final class ReplicaSetController implements AutoCloseable {
     } else if (diff > 0) {
       int toDelete = Math.min(diff, BURST_REPLICAS);
       List<Pod> victims = podsToDelete(owned, relatedPods(rs), toDelete);
-      expectations.expectDeletions(key, victims.stream().map(Keys::of).toList());
-      RuntimeException first = null;
-      for (Pod pod : victims) {
-        try {
-          if (!podControl.deletePod(pod, original)) {
-            expectations.deletionObserved(key, Keys.of(pod));
-          }
-        } catch (RuntimeException e) {
-          expectations.deletionObserved(key, Keys.of(pod));
-          if (!ApiErrors.isNotFound(e) && first == null) {
-            first = e;
-          }
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
+      expectations.deleteAll(key, victims, pod -> podControl.deletePod(pod, original));
     }
   }
 

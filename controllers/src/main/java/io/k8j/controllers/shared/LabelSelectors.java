@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Label selector matching, as upstream's {@code metav1.LabelSelectorAsSelector}. */
 public final class LabelSelectors {
@@ -63,5 +64,20 @@ public final class LabelSelectors {
     return s != null
         && (s.getMatchLabels() == null || s.getMatchLabels().isEmpty())
         && (s.getMatchExpressions() == null || s.getMatchExpressions().isEmpty());
+  }
+
+  /**
+   * The candidates whose selector is set, not empty, and matches {@code labels}: the controllers
+   * that could own an object with these labels (upstream's {@code GetPodReplicaSets} and kin).
+   */
+  public static <T> List<T> selecting(
+      List<T> candidates, Function<T, LabelSelector> selectorOf, Map<String, String> labels) {
+    return candidates.stream()
+        .filter(
+            c -> {
+              LabelSelector sel = selectorOf.apply(c);
+              return sel != null && !isEmpty(sel) && matches(sel, labels);
+            })
+        .toList();
   }
 }
