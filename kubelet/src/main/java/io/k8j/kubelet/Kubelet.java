@@ -107,6 +107,7 @@ public final class Kubelet implements AutoCloseable {
   private KubeletServer server;
   private StatsCollector stats;
   private Pleg pleg;
+  private volatile RuntimeStateReader stateReader;
   private volatile EvictionManager eviction;
   private int port;
   private volatile boolean started;
@@ -213,7 +214,13 @@ public final class Kubelet implements AutoCloseable {
     BackOff pullBackOff =
         new BackOff(clock, options.imagePullBackOffInitial(), options.imagePullBackOffMax());
 
-    pleg = new Pleg(runtime, clock, options.plegRelistPeriod(), uid -> workers.sync(uid));
+    pleg =
+        new Pleg(
+            runtime,
+            clock,
+            options.plegRelistPeriod(),
+            uid -> workers.sync(uid),
+            uid -> stateReader == null ? null : stateReader.lastRead(uid));
     nodeStatus =
         new NodeStatusManager(
             client,
@@ -319,6 +326,7 @@ public final class Kubelet implements AutoCloseable {
     closeables.add(probers);
     MirrorPods mirrors = new MirrorPods(client, pods, nodeStatus::node);
     RuntimeStateReader reader = runtimeManager.reader();
+    stateReader = reader;
     PodSyncer syncer =
         new PodSyncer(
             reader,

@@ -12,10 +12,12 @@ import io.k8j.cri.v1.PodSandboxStatus;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.RuntimeCallException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sandboxes and containers listed, the newest sandbox's addresses and each container's status. What
  * cannot change is remembered instead of asked again at every sync: a sandbox's addresses, and the
  * status of a container that is running or exited, as long as the listing shows it in the same
- * state.
+ * state. It also remembers the {@linkplain #fingerprint fingerprint} of each pod's last read, so
+ * that the PLEG need not wake a pod worker for a change that worker has read already.
  */
 public final class RuntimeStateReader {
   private final ContainerRuntime runtime;
@@ -37,6 +40,9 @@ public final class RuntimeStateReader {
   /** The sandbox and container IDs of each pod at its last read. */
   private final Map<String, Set<String>> idsByPod = new ConcurrentHashMap<>();
 
+  /** The fingerprint of each pod's sandboxes and containers at its last read. */
+  private final Map<String, String> lastRead = new ConcurrentHashMap<>();
+
   public RuntimeStateReader(ContainerRuntime runtime) {
     this.runtime = runtime;
   }
@@ -46,10 +52,33 @@ public final class RuntimeStateReader {
     sandboxIps.put(sandboxId, List.copyOf(ips));
   }
 
+  /**
+   * The identity and state of a pod's sandboxes and containers as listed: two listings of the same
+   * pod have the same fingerprint exactly when no sandbox or container came, went or changed state.
+   */
+  public static String fingerprint(
+      Collection<PodSandbox> sandboxes, Collection<Container> containers) {
+    TreeMap<String, String> m = new TreeMap<>();
+    sandboxes.forEach(s -> m.put("s" + s.getId(), s.getState().name()));
+    containers.forEach(c -> m.put("c" + c.getId(), c.getState().name()));
+    return m.toString();
+  }
+
+  /**
+   * The fingerprint of the pod's sandboxes and containers at its last read; null when it was never
+   * read or had nothing in the runtime then.
+   */
+  public String lastRead(String podUid) {
+    return lastRead.get(podUid);
+  }
+
   public PodRuntimeState read(String podUid) {
     List<PodSandbox> sandboxes =
         runtime.listPodSandbox(
             PodSandboxFilter.newBuilder().putLabelSelector(Labels.POD_UID, podUid).build());
+    List<Container> listed =
+        runtime.listContainers(
+            ContainerFilter.newBuilder().putLabelSelector(Labels.POD_UID, podUid).build());
     List<PodRuntimeState.Sandbox> sb = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     PodSandbox newest = null;
@@ -86,9 +115,7 @@ public final class RuntimeStateReader {
               s.getId(), s.getState(), s.getCreatedAt(), s.getMetadata().getAttempt(), ips));
     }
     List<PodRuntimeState.Instance> containers = new ArrayList<>();
-    for (Container c :
-        runtime.listContainers(
-            ContainerFilter.newBuilder().putLabelSelector(Labels.POD_UID, podUid).build())) {
+    for (Container c : listed) {
       ids.add(c.getId());
       ContainerStatus known = settled.get(c.getId());
       if (known != null && known.getState() == c.getState()) {
@@ -109,6 +136,11 @@ public final class RuntimeStateReader {
       }
     }
     forgetGone(podUid, ids);
+    if (ids.isEmpty()) {
+      lastRead.remove(podUid);
+    } else {
+      lastRead.put(podUid, fingerprint(sandboxes, listed));
+    }
     return new PodRuntimeState(podUid, sb, containers);
   }
 

@@ -4,14 +4,17 @@ import io.k8j.common.Clock;
 import io.k8j.cri.v1.Container;
 import io.k8j.cri.v1.PodSandbox;
 import io.k8j.kubelet.kuberuntime.Labels;
+import io.k8j.kubelet.kuberuntime.RuntimeStateReader;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * Upstream's generic PLEG: every relist period it lists all sandboxes and containers (two runtime
  * calls), compares each pod's containers and their states with the previous listing, and reports
  * the pods that changed (a container started, exited, was removed; a sandbox changed).
+ *
+ * <p>A change the pod's worker has read already is not reported: the worker that started a
+ * container reads the pod again and reports its status at once, and a relist that then finds the
+ * same containers in the same states would only wake it for a sync with nothing to do.
  */
 public final class Pleg implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pleg.class);
@@ -27,6 +34,7 @@ public final class Pleg implements AutoCloseable {
   private final Clock clock;
   private final Duration period;
   private final Consumer<String> onChange;
+  private final Function<String, String> alreadyRead;
   private volatile Map<String, String> last = Map.of();
   private volatile boolean healthy = true;
   private volatile long lastRelistNanos;
@@ -34,10 +42,26 @@ public final class Pleg implements AutoCloseable {
   private Thread thread;
 
   public Pleg(ContainerRuntime runtime, Clock clock, Duration period, Consumer<String> onChange) {
+    this(runtime, clock, period, onChange, uid -> null);
+  }
+
+  /**
+   * @param onChange told the UID of each pod that changed
+   * @param alreadyRead the {@linkplain RuntimeStateReader#fingerprint fingerprint} of a pod at the
+   *     last read of its worker (null when none); a pod listed with that fingerprint is not
+   *     reported
+   */
+  public Pleg(
+      ContainerRuntime runtime,
+      Clock clock,
+      Duration period,
+      Consumer<String> onChange,
+      Function<String, String> alreadyRead) {
     this.runtime = runtime;
     this.clock = clock;
     this.period = period;
     this.onChange = onChange;
+    this.alreadyRead = alreadyRead;
   }
 
   public void start() {
@@ -63,26 +87,34 @@ public final class Pleg implements AutoCloseable {
 
   /** Lists the runtime once and reports changed pods; returns the pod UIDs the runtime has. */
   public Set<String> relist() {
-    Map<String, TreeMap<String, String>> now = new HashMap<>();
+    Map<String, List<PodSandbox>> sandboxes = new HashMap<>();
+    Map<String, List<Container>> containers = new HashMap<>();
     for (PodSandbox s : runtime.listPodSandbox(null)) {
       String uid = s.getLabelsOrDefault(Labels.POD_UID, "");
       if (!uid.isEmpty()) {
-        now.computeIfAbsent(uid, u -> new TreeMap<>()).put("s" + s.getId(), s.getState().name());
+        sandboxes.computeIfAbsent(uid, u -> new ArrayList<>()).add(s);
       }
     }
     for (Container c : runtime.listContainers(null)) {
       String uid = c.getLabelsOrDefault(Labels.POD_UID, "");
       if (!uid.isEmpty()) {
-        now.computeIfAbsent(uid, u -> new TreeMap<>()).put("c" + c.getId(), c.getState().name());
+        containers.computeIfAbsent(uid, u -> new ArrayList<>()).add(c);
       }
     }
+    Set<String> uids = new HashSet<>(sandboxes.keySet());
+    uids.addAll(containers.keySet());
     Map<String, String> fingerprints = new HashMap<>();
-    now.forEach((uid, m) -> fingerprints.put(uid, m.toString()));
+    for (String uid : uids) {
+      fingerprints.put(
+          uid,
+          RuntimeStateReader.fingerprint(
+              sandboxes.getOrDefault(uid, List.of()), containers.getOrDefault(uid, List.of())));
+    }
     Map<String, String> before = last;
     Set<String> changed = new HashSet<>();
     fingerprints.forEach(
         (uid, f) -> {
-          if (!f.equals(before.get(uid))) {
+          if (!f.equals(before.get(uid)) && !f.equals(alreadyRead.apply(uid))) {
             changed.add(uid);
           }
         });
