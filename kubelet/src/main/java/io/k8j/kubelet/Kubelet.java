@@ -299,6 +299,10 @@ public final class Kubelet implements AutoCloseable {
 
     ApiObjects objects = new ApiObjects(client, clock);
     closeables.add(objects);
+    if (!runtime.simulated()) {
+      // the Service environment variables of the first pod need not wait for the list
+      objects.watchServices();
+    }
     startups = new PodStartupTracker(clock);
     statuses = new StatusManager(client, pods, startups);
     VolumeManager volumes =

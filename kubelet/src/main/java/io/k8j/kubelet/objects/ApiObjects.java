@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,6 +39,7 @@ public final class ApiObjects
   private final Clock clock;
   private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
   private volatile SharedIndexInformer<Service> services;
+  private volatile CompletableFuture<Void> servicesSynced;
 
   public ApiObjects(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -52,16 +56,39 @@ public final class ApiObjects
     return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
   }
 
+  /**
+   * Starts watching Services now instead of at the first pod's start, so that the first pod's
+   * environment does not wait for their initial list; returns at once.
+   */
+  public void watchServices() {
+    servicesInformer();
+  }
+
+  private synchronized SharedIndexInformer<Service> servicesInformer() {
+    if (services == null) {
+      SharedIndexInformer<Service> inf = client.services().inAnyNamespace().runnableInformer(0);
+      servicesSynced = inf.start().toCompletableFuture();
+      services = inf;
+    }
+    return services;
+  }
+
   @Override
   public List<Service> services(String namespace) {
     SharedIndexInformer<Service> inf = services;
     if (inf == null) {
+      inf = servicesInformer();
+    }
+    try {
+      servicesSynced.join();
+    } catch (CompletionException | CancellationException e) {
       synchronized (this) {
-        if (services == null) {
-          services = client.services().inAnyNamespace().inform();
+        if (services == inf) {
+          inf.close();
+          services = null;
         }
-        inf = services;
       }
+      throw new IllegalStateException("could not list the Services: " + e.getMessage(), e);
     }
     List<Service> out = new ArrayList<>();
     for (Service s : inf.getStore().list()) {
