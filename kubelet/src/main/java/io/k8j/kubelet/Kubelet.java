@@ -263,6 +263,7 @@ public final class Kubelet implements AutoCloseable {
                   () -> pods == null ? 0 : pods.all().size(),
                   () -> stats.containers().size(),
                   logs::followers,
+                  server.streamingSessions(),
                   stats::samplesTaken)
               ::handle);
       KeyStore clusterCa = ClientCa.of(client.getConfiguration());

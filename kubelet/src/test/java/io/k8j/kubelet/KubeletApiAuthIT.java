@@ -212,10 +212,10 @@ class KubeletApiAuthIT {
   }
 
   private static HttpClient https(KeyManager[] keys) throws Exception {
-    return HttpClient.newBuilder().sslContext(SimulatedKubeletIT.trustAll(keys)).build();
+    return HttpClient.newBuilder().sslContext(KubeletTls.trustAll(keys)).build();
   }
 
   private static KeyManager[] keysOf(Identity identity) throws Exception {
-    return SimulatedKubeletIT.keysOf(api, identity);
+    return KubeletTls.keysOf(api, identity);
   }
 }

@@ -15,12 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -165,7 +161,8 @@ class SimulatedKubeletIT {
 
   @Test
   void servesHealthzPodsAndSpecOverHttps() throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(trustAll(apiServerKeys())).build();
+    HttpClient http =
+        HttpClient.newBuilder().sslContext(KubeletTls.trustAll(apiServerKeys())).build();
     String base = "https://127.0.0.1:" + kubelet.port();
     HttpResponse<String> healthz =
         http.send(
@@ -187,7 +184,7 @@ class SimulatedKubeletIT {
 
   @Test
   void refusesCallersWithoutAClientCertificateOfTheClusterCa() throws Exception {
-    HttpClient anonymous = HttpClient.newBuilder().sslContext(trustAll(null)).build();
+    HttpClient anonymous = HttpClient.newBuilder().sslContext(KubeletTls.trustAll(null)).build();
     String base = "https://127.0.0.1:" + kubelet.port();
     for (String path : List.of("/pods", "/spec", "/stats/summary", "/containerLogs/a/b/c")) {
       HttpResponse<String> r =
@@ -281,39 +278,6 @@ class SimulatedKubeletIT {
 
   /** The API server's kubelet-client certificate and key, as the API server presents them. */
   static javax.net.ssl.KeyManager[] apiServerKeys() throws Exception {
-    return keysOf(api, io.k8j.apiserver.auth.Identity.KUBELET_CLIENT);
-  }
-
-  /** A client certificate of the cluster CA of {@code api} naming {@code identity}, and its key. */
-  static javax.net.ssl.KeyManager[] keysOf(
-      TestApiServer api, io.k8j.apiserver.auth.Identity identity) throws Exception {
-    var c = api.server().pki().clientCredentials(identity);
-    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry("client", c.key(), new char[0], new X509Certificate[] {c.certificate()});
-    javax.net.ssl.KeyManagerFactory kmf =
-        javax.net.ssl.KeyManagerFactory.getInstance(
-            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
-    return kmf.getKeyManagers();
-  }
-
-  static SSLContext trustAll(javax.net.ssl.KeyManager[] keys) throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(
-        keys,
-        new TrustManager[] {
-          new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-            public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-            public X509Certificate[] getAcceptedIssuers() {
-              return new X509Certificate[0];
-            }
-          }
-        },
-        null);
-    return ctx;
+    return KubeletTls.keysOf(api, io.k8j.apiserver.auth.Identity.KUBELET_CLIENT);
   }
 }

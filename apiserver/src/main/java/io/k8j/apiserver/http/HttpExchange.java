@@ -166,30 +166,9 @@ public final class HttpExchange {
     request.addFailureListener(t -> r.run());
   }
 
-  /**
-   * Whether the client has closed its side of an HTTP/1.x connection while a response streams.
-   * Jetty reads such a connection only when the handler asks for content, so a watch would notice a
-   * vanished client only at its next event; Go's server reads in the background for this, and this
-   * does the same by trying a read that takes at most the one byte a client should never send
-   * mid-response. HTTP/2 streams report a reset through {@link #onFailure}.
-   */
-  boolean clientGone() {
-    var meta = request.getConnectionMetaData();
-    var endPoint = meta.getConnection().getEndPoint();
-    if (!endPoint.isOpen()) {
-      return true;
-    }
-    if (meta.getHttpVersion() == org.eclipse.jetty.http.HttpVersion.HTTP_2
-        || meta.getHttpVersion() == org.eclipse.jetty.http.HttpVersion.HTTP_3) {
-      return false;
-    }
-    try {
-      ByteBuffer probe = ByteBuffer.allocate(1);
-      probe.flip();
-      return endPoint.fill(probe) < 0;
-    } catch (IOException e) {
-      return true;
-    }
+  /** Whether the client has closed its connection while a response streams. */
+  public boolean clientGone() {
+    return io.k8j.streaming.ClientConnection.gone(request);
   }
 
   /**

@@ -38,7 +38,8 @@ public final class ContainerLogReader {
    * Writes the log at {@code path} to {@code out}; returns when it is done, and fails with the
    * {@link IOException} of {@code out} when the reader went away.
    *
-   * @param running whether the container still runs (asked only while following)
+   * @param running whether to go on following: the container still runs and its reader is still
+   *     there (asked only while following, at each poll)
    */
   public void read(Path path, LogOptions opts, BooleanSupplier running, OutputStream out)
       throws IOException, InterruptedException {

@@ -11,6 +11,7 @@ import io.k8j.kubelet.logs.ContainerLogReader;
 import io.k8j.kubelet.logs.LogOptions;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.RuntimeCallException;
+import io.k8j.streaming.ClientConnection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -129,7 +130,9 @@ public final class ContainerLogsHandler {
     }
     OutputStream out = Content.Sink.asOutputStream(response);
     try {
-      reader.read(path, opts, () -> running(id), out);
+      // a follower ends when the container does or when its reader went away: an idle log would
+      // otherwise keep it until the container's end
+      reader.read(path, opts, () -> running(id) && !ClientConnection.gone(request), out);
       out.close();
       callback.succeeded();
     } catch (IOException e) {

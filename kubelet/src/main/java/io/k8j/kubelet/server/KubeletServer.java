@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.k8j.kubelet.node.MachineInfo;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.util.Json;
+import io.k8j.streaming.OpenSessions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
@@ -58,6 +59,14 @@ public final class KubeletServer implements AutoCloseable {
   private volatile KubeletAuth auth;
   private ServerConnector readOnly;
   private final Supplier<List<Pod>> pods;
+  private final Map<String, OpenSessions> streamingSessions =
+      Map.of(
+          "exec",
+          new OpenSessions(),
+          "attach",
+          new OpenSessions(),
+          "portForward",
+          new OpenSessions());
 
   public KubeletServer(
       String nodeName,
@@ -241,10 +250,15 @@ public final class KubeletServer implements AutoCloseable {
    * before {@link #start()}.
    */
   public void serveStreaming(ContainerRuntime runtime) {
-    StreamingHandler streaming = new StreamingHandler(pods, runtime);
-    for (String prefix : List.of("/exec/", "/attach/", "/portForward/")) {
-      route(prefix, streaming::handle);
+    StreamingHandler streaming = new StreamingHandler(pods, runtime, streamingSessions);
+    for (String kind : streamingSessions.keySet()) {
+      route("/" + kind + "/", streaming::handle);
     }
+  }
+
+  /** The exec, attach and port-forward sessions open now, by the path's first segment. */
+  public Map<String, OpenSessions> streamingSessions() {
+    return streamingSessions;
   }
 
   public void start() throws Exception {

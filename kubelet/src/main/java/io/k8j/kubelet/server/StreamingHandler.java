@@ -11,9 +11,11 @@ import io.k8j.kubelet.kuberuntime.Labels;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.StreamingRuntime;
 import io.k8j.streaming.Negotiation;
+import io.k8j.streaming.OpenSessions;
 import io.k8j.streaming.portforward.PortForwardServer;
 import io.k8j.streaming.remotecommand.RemoteCommandServer;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Request;
@@ -33,10 +35,17 @@ final class StreamingHandler {
 
   private final Supplier<List<Pod>> pods;
   private final ContainerRuntime runtime;
+  private final Map<String, OpenSessions> open;
 
-  StreamingHandler(Supplier<List<Pod>> pods, ContainerRuntime runtime) {
+  /**
+   * @param open the sessions open now of each kind ({@code exec}, {@code attach}, {@code
+   *     portForward}), counted here
+   */
+  StreamingHandler(
+      Supplier<List<Pod>> pods, ContainerRuntime runtime, Map<String, OpenSessions> open) {
     this.pods = pods;
     this.runtime = runtime;
+    this.open = open;
   }
 
   void handle(Request request, Response response, Callback callback) {
@@ -78,6 +87,7 @@ final class StreamingHandler {
           response,
           callback,
           "pod " + parts[2] + ", uid " + uid,
+          open.get(kind),
           (port, in, out) -> streaming.portForward(sandbox.get(), port, in, out));
       return;
     }
@@ -102,6 +112,7 @@ final class StreamingHandler {
         callback,
         options,
         description,
+        open.get(kind),
         io -> {
           if (attach) {
             streaming.attach(container.get(), io);

@@ -4,7 +4,7 @@ import io.k8j.kubelet.RuntimeKind;
 import org.junit.jupiter.api.BeforeAll;
 
 /** exec, attach, cp and port-forward on containerd, through its CRI streaming server. */
-class ContainerdStreamsIT extends StreamsContract {
+class ContainerdStreamsIT extends StreamEndingsContract {
   @BeforeAll
   static void start() throws Exception {
     node =

@@ -1,6 +1,7 @@
 package io.k8j.streaming.portforward;
 
 import io.k8j.streaming.Negotiation;
+import io.k8j.streaming.OpenSessions;
 import io.k8j.streaming.spdy.SpdySession;
 import io.k8j.streaming.spdy.SpdyStream;
 import io.k8j.streaming.upgrade.Duplex;
@@ -37,19 +38,21 @@ public final class PortForwardServer {
       Response response,
       Callback callback,
       String description,
+      OpenSessions open,
       PortForwarder forwarder) {
     Negotiation.upgrade(
         request,
         response,
         callback,
         List.of(TUNNELED),
-        (chosen, d) -> {
-          WebSocketByteStream tunnel =
-              new WebSocketByteStream(new WebSocket(d.input(), d.output(), false));
-          run(tunnel.input(), tunnel.output(), d, description, forwarder);
-        },
+        open.counting(
+            (chosen, d) -> {
+              WebSocketByteStream tunnel =
+                  new WebSocketByteStream(new WebSocket(d.input(), d.output(), false));
+              run(tunnel.input(), tunnel.output(), d, description, forwarder);
+            }),
         List.of(PROTOCOL),
-        (chosen, d) -> run(d.input(), d.output(), d, description, forwarder));
+        open.counting((chosen, d) -> run(d.input(), d.output(), d, description, forwarder)));
   }
 
   private static void run(

@@ -3,6 +3,7 @@ package io.k8j.streaming.remotecommand;
 import io.k8j.streaming.BlockStreams;
 import io.k8j.streaming.ChunkPipe;
 import io.k8j.streaming.Negotiation;
+import io.k8j.streaming.OpenSessions;
 import io.k8j.streaming.spdy.SpdySession;
 import io.k8j.streaming.spdy.SpdyStream;
 import io.k8j.streaming.upgrade.Duplex;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +43,12 @@ public final class RemoteCommandServer {
   private static final int CLOSE = 255;
   private static final long STREAM_CREATION_TIMEOUT_SECONDS = 30;
 
+  /**
+   * When the client went away, the command has seen the end of its stdin; it gets this long to end
+   * on its own before it is interrupted (the runtime then hangs up its terminal or stops it).
+   */
+  private static final long CLIENT_GONE_GRACE_SECONDS = 5;
+
   /** What the client asked for, from the query ({@code command=...&stdin=true&tty=true}). */
   public record Options(
       List<String> command, boolean stdin, boolean stdout, boolean stderr, boolean tty) {
@@ -64,8 +72,9 @@ public final class RemoteCommandServer {
   private RemoteCommandServer() {}
 
   /**
-   * Upgrades the request and runs {@code command} over the negotiated protocol; answers 400 or 403
-   * (and nothing runs) when the request cannot be upgraded.
+   * Upgrades the request and runs {@code command} over the negotiated protocol, counted in {@code
+   * open} until its connection is released; answers 400 or 403 (and nothing runs) when the request
+   * cannot be upgraded.
    */
   public static void serve(
       Request request,
@@ -73,6 +82,7 @@ public final class RemoteCommandServer {
       Callback callback,
       Options options,
       String description,
+      OpenSessions open,
       ContainerCommand command) {
     if (!options.stdin() && !options.stdout() && !options.stderr()) {
       Negotiation.reject(
@@ -84,10 +94,12 @@ public final class RemoteCommandServer {
         response,
         callback,
         PROTOCOLS,
-        (chosen, d) ->
-            new WebSocketSession(d, options, chosen.equals(V5), description, command).run(),
+        open.counting(
+            (chosen, d) ->
+                new WebSocketSession(d, options, chosen.equals(V5), description, command).run()),
         PROTOCOLS,
-        (chosen, d) -> new SpdyCommandSession(d, options, description, command).run());
+        open.counting(
+            (chosen, d) -> new SpdyCommandSession(d, options, description, command).run()));
   }
 
   /** Runs the command on a virtual thread; the result as a Status JSON. */
@@ -211,7 +223,7 @@ public final class RemoteCommandServer {
       } finally {
         stdin.finish();
         try {
-          if (!done.await(2, TimeUnit.SECONDS)) {
+          if (!done.await(CLIENT_GONE_GRACE_SECONDS, TimeUnit.SECONDS)) {
             running.interrupt();
             done.await(10, TimeUnit.SECONDS);
           }
@@ -302,7 +314,9 @@ public final class RemoteCommandServer {
                     () -> {
                       try {
                         session.awaitEnd();
-                        t.interrupt();
+                        if (!t.join(Duration.ofSeconds(CLIENT_GONE_GRACE_SECONDS))) {
+                          t.interrupt();
+                        }
                       } catch (InterruptedException ignored) {
                         // the command ended first
                       }

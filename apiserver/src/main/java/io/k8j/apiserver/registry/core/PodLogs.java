@@ -36,6 +36,8 @@ public final class PodLogs {
           "timestamps",
           "limitBytes");
 
+  private static final long CLIENT_PROBE_MILLIS = 1000;
+
   private final KubeletClient kubelets;
 
   public PodLogs(KubeletClient kubelets) {
@@ -73,23 +75,58 @@ public final class PodLogs {
         throw refusal(r.statusCode(), msg);
       }
       boolean follow = ex.queryFlag("follow");
+      Thread watchdog = null;
       if (follow) {
         ex.ignoreIdleTimeouts();
         log.info("following the log of {}/{} container {} on node {}", ns, name, container, node);
+        watchdog = watchClient(ex, Thread.currentThread());
       }
       ex.startStream(200, "text/plain");
       byte[] buf = new byte[8192];
       int n;
-      while ((n = in.read(buf)) >= 0) {
-        if (n > 0) {
-          ex.write(n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+      try {
+        while ((n = in.read(buf)) >= 0) {
+          if (n > 0) {
+            ex.write(n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+          }
+        }
+      } finally {
+        if (watchdog != null) {
+          watchdog.interrupt();
+          watchdog.join();
+          Thread.interrupted();
         }
       }
       ex.endStream();
     } catch (IOException e) {
       // the client or the kubelet went away: closing the body above closed the other side
       ex.abort(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ex.abort(e);
     }
+  }
+
+  /**
+   * While a followed log is idle, nothing is written to its client, so its going away would be
+   * noticed only at the next line: this looks every second and, once the client is gone, interrupts
+   * {@code reader}'s wait for the kubelet, whose connection is then closed (and the kubelet stops
+   * following). Ends when interrupted.
+   */
+  private static Thread watchClient(HttpExchange ex, Thread reader) {
+    return Thread.ofVirtual()
+        .name("log-client-watch")
+        .start(
+            () -> {
+              try {
+                while (!ex.clientGone()) {
+                  Thread.sleep(CLIENT_PROBE_MILLIS);
+                }
+                reader.interrupt();
+              } catch (InterruptedException e) {
+                // the stream ended first
+              }
+            });
   }
 
   private static ApiException refusal(int code, String msg) {

@@ -23,15 +23,18 @@ import java.util.concurrent.TimeUnit;
  * Exec, attach and port-forward for the process runtime. Exec joins the container's cgroups and
  * enters its mount and network namespaces ({@code nsenter}) with its environment and working
  * directory; a TTY comes from {@code script(1)}, sized from the client's first resize and resized
- * ({@code stty -F} on its pseudo-terminal, which signals SIGWINCH) on each later one. Attach tees
- * the container's output and feeds its stdin (kept open for containers with {@code stdin: true}).
- * Port-forward dials {@code 127.0.0.1:port} inside the pod's network namespace through busybox
- * {@code nc}, or directly for pods on the node's network.
+ * ({@code stty -F} on its pseudo-terminal, which signals SIGWINCH) on each later one. When the
+ * client goes away the command's stdin ends; a terminal session is hung up (SIGHUP), as closing a
+ * terminal would; what still runs after a grace is killed. Attach tees the container's output and
+ * feeds its stdin (kept open for containers with {@code stdin: true}). Port-forward dials {@code
+ * 127.0.0.1:port} inside the pod's network namespace through busybox {@code nc}, or directly for
+ * pods on the node's network.
  */
 final class ProcessStreaming {
   private static final long FIRST_SIZE_WAIT_MILLIS = 1000;
   private static final int TTY_LOOKUPS = 50;
   private static final long TTY_LOOKUP_PAUSE_MILLIS = 100;
+  private static final long HANG_UP_GRACE_SECONDS = 5;
 
   private final ProcessRuntime runtime;
   private final boolean root;
@@ -92,7 +95,15 @@ final class ProcessStreaming {
       }
       Thread out = Thread.ofVirtual().start(() -> Pumps.copy(p.getInputStream(), io.stdout()));
       Thread err = Thread.ofVirtual().start(() -> Pumps.copy(p.getErrorStream(), io.stderr()));
-      int code = p.waitFor();
+      int code;
+      try {
+        code = p.waitFor();
+      } catch (InterruptedException e) {
+        if (io.tty()) {
+          hangUp(p);
+        }
+        throw e;
+      }
       out.join(TimeUnit.SECONDS.toMillis(10));
       err.join(TimeUnit.SECONDS.toMillis(10));
       return code;
@@ -134,9 +145,40 @@ final class ProcessStreaming {
     }
   }
 
+  /**
+   * The client of a terminal session went away: SIGHUP to what runs on the session's terminal, as
+   * when a terminal is closed, and a grace to end on it before the caller kills what is left.
+   */
+  private static void hangUp(Process session) {
+    List<String> kill = new ArrayList<>(List.of("kill", "-HUP"));
+    session
+        .descendants()
+        .filter(h -> onTerminal(h.pid()))
+        .forEach(h -> kill.add(Long.toString(h.pid())));
+    if (kill.size() == 2) {
+      return;
+    }
+    try {
+      new ProcessBuilder(kill)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
+      session.waitFor(HANG_UP_GRACE_SECONDS, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // no kill(1): the session is killed below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The pseudo-terminal the session's command reads: the standard input of script's child. */
   private static Optional<Path> terminalOf(Process session) {
     return session.descendants().map(h -> terminal(h.pid())).flatMap(Optional::stream).findFirst();
+  }
+
+  private static boolean onTerminal(long pid) {
+    return terminal(pid).isPresent();
   }
 
   private static Optional<Path> terminal(long pid) {
