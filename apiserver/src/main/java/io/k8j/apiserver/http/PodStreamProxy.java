@@ -181,11 +181,15 @@ public final class PodStreamProxy {
       String body = readBody(in, head);
       close(socket);
       log.info("{}: the kubelet refused the upgrade: {} {}", what, status, body);
-      throw new ApiException(
-          status == 401 || status == 403 ? 403 : status >= 400 && status < 600 ? status : 500,
-          status == 404 ? "NotFound" : status == 400 ? "BadRequest" : "InternalError",
-          body.isEmpty() ? "the kubelet answered " + status : body,
-          null);
+      // passed through as it came, as upstream's upgrade-aware proxy does: kubectl prints it after
+      // "unable to upgrade connection: "
+      String type = head.header("Content-Type");
+      ex.send(
+          status,
+          type == null ? "text/plain; charset=utf-8" : type,
+          (body.isEmpty() ? "the kubelet answered " + status : body)
+              .getBytes(StandardCharsets.UTF_8));
+      return;
     }
     Map<String, String> answer = new LinkedHashMap<>();
     answer.put("Connection", "Upgrade");

@@ -322,26 +322,76 @@ abstract class StreamsContract {
     }
   }
 
+  /*
+   * The refusals below are kubectl's own words, as upstream prints them (kubectl 1.32: exec.go,
+   * portforward.go; client-go's SPDY round tripper prefixes what the kubelet answered with "unable
+   * to upgrade connection: "), each ending kubectl at once with a non-zero code.
+   */
+
   @Test
   void execIntoAMissingContainerIsABadRequest() {
-    Kubectl.Result r = node.kubectl.run("exec", "shell", "-c", "nope", "--", "true");
+    Kubectl.Result r = kubectl(Map.of(), null, "exec", "shell", "-c", "nope", "--", "true");
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.out()).contains("container nope is not valid for pod shell");
+    assertThat(r.out())
+        .contains("Error from server (BadRequest): container nope is not valid for pod shell\n");
   }
 
   @Test
-  void execIntoACompletedPodIsABadRequest() {
-    Kubectl.Result r = node.kubectl.run("exec", "done", "--", "true");
+  void execIntoAContainerNotYetStartedSaysItIsNotFound() {
+    String pod = pendingPod();
+    Kubectl.Result r = kubectl(Map.of(), null, "exec", pod, "--", "true");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.out())
-        .contains("cannot exec into a container in a completed pod; current phase is Succeeded");
+        .contains("error: unable to upgrade connection: container not found (\"c\")\n");
+  }
+
+  @Test
+  void execIntoACompletedPodIsRefused() {
+    Kubectl.Result r = kubectl(Map.of(), null, "exec", "done", "--", "true");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out())
+        .contains(
+            "error: cannot exec into a container in a completed pod; current phase is Succeeded\n");
   }
 
   @Test
   void portForwardToAPodThatIsNotRunningFailsAtOnce() {
-    Kubectl.Result r = node.kubectl.run("port-forward", "pod/done", ":8080");
-    assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.out()).contains("pod is not running");
+    Kubectl.Result done = kubectl(Map.of(), null, "port-forward", "pod/done", ":8080");
+    assertThat(done.exitCode()).isEqualTo(1);
+    assertThat(done.out())
+        .contains(
+            "error: unable to forward port because pod is not running. Current status=Succeeded\n");
+    Kubectl.Result pending = kubectl(Map.of(), null, "port-forward", "pod/" + pendingPod(), ":80");
+    assertThat(pending.exitCode()).isEqualTo(1);
+    assertThat(pending.out())
+        .contains(
+            "error: unable to forward port because pod is not running. Current status=Pending\n");
+  }
+
+  /**
+   * A pod on the node that stays Pending: its container waits for a ConfigMap volume that does not
+   * exist.
+   */
+  private static String pendingPod() {
+    node.kubectl.apply(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: pending}
+        spec:
+          nodeName: %s
+          volumes: [{name: cfg, configMap: {name: does-not-exist}}]
+          containers:
+          - name: c
+            image: busybox:1.36
+            command: [sh, -c, 'exec sleep 3600']
+            volumeMounts: [{name: cfg, mountPath: /cfg}]
+        """
+            .formatted(node.nodeName));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> node.kubectl.jsonpath("pending", "{.status.phase}").equals("Pending"));
+    return "pending";
   }
 
   @Test
@@ -364,10 +414,12 @@ abstract class StreamsContract {
                 Kubectl.Result r =
                     kubectlAs(kubeconfig, Map.of(), null, "exec", "shell", "--", "true");
                 assertThat(r.exitCode()).isEqualTo(1);
+                // kubectl's WebSocket upgrade (get) is refused, then its SPDY fallback (create)
                 assertThat(r.out())
-                    .contains("Forbidden")
-                    .contains("User \"nobody\" cannot")
-                    .contains("resource \"pods/exec\"");
+                    .contains(
+                        "Error from server (Forbidden): pods \"shell\" is forbidden: User"
+                            + " \"nobody\" cannot create resource \"pods/exec\" in API group \"\""
+                            + " in the namespace \"default\"\n");
               });
     } finally {
       Files.deleteIfExists(kubeconfig);
