@@ -180,10 +180,10 @@ final class BenchCommand implements Runnable {
             + " image present): latency pods created at a steady pace, as clusterloader2's"
             + " density test, then bursts; then how many simulated nodes and pods one JVM"
             + " sustains.",
-        "Options: latency=20,100 (rounds of latency pods; latency= for none) pace=200 (ms"
-            + " between two latency pods; upstream's 5 per second) cri=20,100 (burst sizes; cri="
-            + " for none) sim=100x3000,300x10000 (nodes x pods per step; sim= for none)"
-            + " steady=30 (seconds watched per step)"
+        "Options: latency=20,100 (rounds of latency pods; latency= for none) pace=200,1000 (ms"
+            + " between two latency pods, the rounds run at each; 200 is upstream's 5 per second)"
+            + " cri=20,100 (burst sizes; cri= for none) sim=100x3000,300x10000 (nodes x pods per"
+            + " step; sim= for none) steady=30 (seconds watched per step)"
       })
   static final class Pods implements Callable<Integer> {
     @Option(

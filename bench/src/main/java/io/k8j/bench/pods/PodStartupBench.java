@@ -25,24 +25,27 @@ import java.util.List;
 public final class PodStartupBench {
   /**
    * @param latencyPodCounts the sizes of the containerd rounds of latency pods, in order
-   * @param paceMillis the time between two latency pods' creations
+   * @param paceMillis the times between two latency pods' creations: the latency rounds run at each
    * @param criPodCounts the sizes of the containerd bursts
    * @param simulated the (nodes, pods) steps of the simulated part
    * @param steadySeconds how long each simulated step is watched in steady state
    */
   public record Settings(
       List<Integer> latencyPodCounts,
-      long paceMillis,
+      List<Long> paceMillis,
       List<Integer> criPodCounts,
       List<int[]> simulated,
       int steadySeconds) {
     /** clusterloader2's density test creates its latency pods at 5 per second. */
     public static final long UPSTREAM_PACE_MILLIS = 200;
 
+    /** A pace at which one node's CPU is not the bottleneck: a pod a second. */
+    public static final long SLOW_PACE_MILLIS = 1000;
+
     public static Settings defaults() {
       return new Settings(
           List.of(20, 100),
-          UPSTREAM_PACE_MILLIS,
+          List.of(UPSTREAM_PACE_MILLIS, SLOW_PACE_MILLIS),
           List.of(20, 100),
           List.of(new int[] {100, 3000}, new int[] {300, 10000}),
           30);
@@ -55,7 +58,7 @@ public final class PodStartupBench {
     public static Settings parse(String... args) {
       Settings d = defaults();
       List<Integer> latency = d.latencyPodCounts();
-      long pace = d.paceMillis();
+      List<Long> pace = d.paceMillis();
       List<Integer> cri = d.criPodCounts();
       List<int[]> sim = d.simulated();
       int steady = d.steadySeconds();
@@ -64,8 +67,8 @@ public final class PodStartupBench {
         if (a.startsWith("latency=")) {
           latency = counts(v);
         } else if (a.startsWith("pace=")) {
-          pace = Long.parseLong(v);
-          if (pace <= 0) {
+          pace = Arrays.stream(v.split(",")).map(Long::valueOf).toList();
+          if (pace.isEmpty() || pace.stream().anyMatch(ms -> ms <= 0)) {
             throw new IllegalArgumentException("pace must be positive: " + a);
           }
         } else if (a.startsWith("cri=")) {
@@ -106,8 +109,9 @@ public final class PodStartupBench {
 
   /**
    * Runs the benchmark; arguments override the defaults: {@code latency=20,100} (rounds of latency
-   * pods), {@code pace=200} (ms between two latency pods), {@code cri=20,100} (bursts), {@code
-   * sim=100x3000,300x10000} (nodes x pods per step; {@code sim=} for none), {@code steady=30}.
+   * pods), {@code pace=200,1000} (ms between two latency pods; the rounds run at each), {@code
+   * cri=20,100} (bursts), {@code sim=100x3000,300x10000} (nodes x pods per step; {@code sim=} for
+   * none), {@code steady=30}.
    */
   public static void main(String[] args) throws Exception {
     new PodStartupBench(
