@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * mode): {@code serve IP PORT}, a small HTTP/1.1 server answering every request with a 2-byte body;
  * and {@code load CONNECTIONS WARMUP_MS SLICE_MS SLICES keepalive|close IP:PORT...}, which sends
  * requests back to back on each connection (or one per new connection) to each target in turn, in
- * alternating slices, and prints for each target {@code requests N seconds S p50 MS p99 MS errors
- * N}.
+ * alternating slices, and prints for each target {@code requests N seconds S p50 MS p99 MS errors N
+ * warmup N}.
  */
 public final class HttpLoad {
   private static final byte[] RESPONSE =
@@ -63,7 +63,12 @@ public final class HttpLoad {
 
   /** One load run's figures. */
   public record Result(
-      long requests, double seconds, double p50Millis, double p99Millis, long errors) {
+      long requests,
+      double seconds,
+      double p50Millis,
+      double p99Millis,
+      long errors,
+      long warmupRequests) {
     public double perSecond() {
       return requests / seconds;
     }
@@ -71,12 +76,13 @@ public final class HttpLoad {
     String line() {
       return String.format(
           Locale.ROOT,
-          "requests %d seconds %.3f p50 %.4f p99 %.4f errors %d",
+          "requests %d seconds %.3f p50 %.4f p99 %.4f errors %d warmup %d",
           requests,
           seconds,
           p50Millis,
           p99Millis,
-          errors);
+          errors,
+          warmupRequests);
     }
 
     static Result parse(String line) {
@@ -86,7 +92,8 @@ public final class HttpLoad {
           Double.parseDouble(f[3]),
           Double.parseDouble(f[5]),
           Double.parseDouble(f[7]),
-          Long.parseLong(f[9]));
+          Long.parseLong(f[9]),
+          Long.parseLong(f[11]));
     }
   }
 
@@ -162,9 +169,12 @@ public final class HttpLoad {
     List<Histogram> histograms = new ArrayList<>();
     long[] nanos = new long[targets.size()];
     long[] errors = new long[targets.size()];
+    long[] warmup = new long[targets.size()];
     for (int t = 0; t < targets.size(); t++) {
       histograms.add(new Histogram());
-      slice(targets.get(t), connections, warmupMs, keepAlive, new Histogram());
+      Histogram w = new Histogram();
+      slice(targets.get(t), connections, warmupMs, keepAlive, w);
+      warmup[t] = w.count();
     }
     for (int s = 0; s < slices; s++) {
       for (int t = 0; t < targets.size(); t++) {
@@ -182,7 +192,8 @@ public final class HttpLoad {
               nanos[t] / 1e9,
               h.percentileMillis(50),
               h.percentileMillis(99),
-              errors[t]));
+              errors[t],
+              warmup[t]));
     }
     return out;
   }

@@ -11,6 +11,8 @@ import io.k8j.proxy.ServiceProxy;
 import io.k8j.testing.cluster.TestApiServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,7 +40,12 @@ import java.util.Set;
  * (requests back to back on each connection) and with a new connection per request, by the same
  * load generator (one JVM per client, the same connections count, a warm-up on each path) moving
  * between the paths in half-second slices, so that the machine's other work weighs on all alike;
- * the medians of the rounds count. Targets: iptables within 10% of direct, userspace within 2x.
+ * the medians of the rounds count. Each round's line gives, for a proxied path, direct/proxied
+ * req/s of that round (keep-alive | new connection). The server, the load generator and this JVM
+ * (with the userspace proxy) are one session, so one scheduling group on a machine with autogroups:
+ * the proxy's CPU comes out of the same share as the client's and the server's, on every path
+ * alike. In the userspace mode the proxy loops' CPU time per proxied request is printed as well.
+ * Targets: iptables within 10% of direct, userspace within 2x.
  */
 public final class ProxyBench {
   /** How hard and how long. */
@@ -81,7 +89,7 @@ public final class ProxyBench {
       return median(perConnection.stream().mapToDouble(HttpLoad.Result::p99Millis).toArray());
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
       double[] s = v.clone();
       Arrays.sort(s);
       return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -159,6 +167,7 @@ public final class ProxyBench {
     }
     out.println();
     print(out);
+    proxyCpu.forEach(out::println);
     out.println("load average at the end: " + LoadAverage.now());
   }
 
@@ -192,7 +201,7 @@ public final class ProxyBench {
                       nodePort(svc),
                       "direct ext"));
           awaitServed(paths);
-          results.put("iptables", measure(paths, out));
+          results.put("iptables", measure("iptables", paths, out));
         } finally {
           proxy.close();
           deleteService(client, "bench-iptables", out);
@@ -226,7 +235,7 @@ public final class ProxyBench {
                 new Path2("cluster IP", null, CLUSTER_STAND_IN, port, "direct"),
                 new Path2("node port", null, "127.0.0.1", nodePort(svc), "direct"));
         awaitServed(paths);
-        results.put("userspace", measure(paths, out));
+        results.put("userspace", measure("userspace", paths, out));
       } finally {
         proxy.close();
         deleteService(client, "bench-userspace", out);
@@ -238,7 +247,59 @@ public final class ProxyBench {
 
   private final Map<String, String> baselines = new LinkedHashMap<>();
 
-  private Map<String, Figures> measure(List<Path2> paths, PrintStream out) throws IOException {
+  /** Lines on the proxy's own CPU cost, one per mode that runs proxy loops in this JVM. */
+  private final List<String> proxyCpu = new ArrayList<>();
+
+  /**
+   * The CPU time of the userspace proxy's event loops in this JVM so far (0 in the iptables mode,
+   * where the kernel moves the packets).
+   */
+  private static long proxyLoopCpuNanos() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("proxy-loop-")) {
+        sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** Microseconds of proxy CPU per request through the proxied paths, warm-up included. */
+  private static Optional<Double> perProxiedRequest(
+      List<Path2> group, List<HttpLoad.Result> results, long cpuNanos) {
+    long requests = 0;
+    for (int i = 0; i < group.size(); i++) {
+      if (group.get(i).baseline() != null) {
+        requests += results.get(i).requests() + results.get(i).warmupRequests();
+      }
+    }
+    return cpuNanos <= 0 || requests == 0
+        ? Optional.empty()
+        : Optional.of(cpuNanos / 1000.0 / requests);
+  }
+
+  /** For a proxied path, its direct/proxied req/s of this round; empty for a direct one. */
+  private static String roundRatios(
+      List<Path2> group, Path2 p, List<HttpLoad.Result> ka, List<HttpLoad.Result> pc) {
+    if (p.baseline() == null) {
+      return "";
+    }
+    int me = group.indexOf(p);
+    for (int i = 0; i < group.size(); i++) {
+      if (group.get(i).name().equals(p.baseline())) {
+        return String.format(
+            Locale.ROOT,
+            "  %.2fx | %.2fx",
+            ka.get(i).perSecond() / ka.get(me).perSecond(),
+            pc.get(i).perSecond() / pc.get(me).perSecond());
+      }
+    }
+    return "";
+  }
+
+  private Map<String, Figures> measure(String mode, List<Path2> paths, PrintStream out)
+      throws IOException {
     Map<String, Figures> all = new LinkedHashMap<>();
     Map<String, List<Path2>> byClient = new LinkedHashMap<>();
     for (Path2 p : paths) {
@@ -248,27 +309,46 @@ public final class ProxyBench {
       }
       byClient.computeIfAbsent(String.valueOf(p.client()), c -> new ArrayList<>()).add(p);
     }
+    List<Double> cpuKeepAlive = new ArrayList<>();
+    List<Double> cpuPerConnection = new ArrayList<>();
     for (int round = 0; round < settings.rounds(); round++) {
       for (List<Path2> group : byClient.values()) {
+        long cpu0 = proxyLoopCpuNanos();
         List<HttpLoad.Result> ka = load(group, true);
+        long cpu1 = proxyLoopCpuNanos();
         List<HttpLoad.Result> pc = load(group, false);
+        long cpu2 = proxyLoopCpuNanos();
+        perProxiedRequest(group, ka, cpu1 - cpu0).ifPresent(cpuKeepAlive::add);
+        perProxiedRequest(group, pc, cpu2 - cpu1).ifPresent(cpuPerConnection::add);
         for (int i = 0; i < group.size(); i++) {
           Path2 p = group.get(i);
           out.printf(
               Locale.ROOT,
               "  %-10s %-17s keep-alive %7.0f req/s p99 %6.3f ms   new connection %6.0f req/s"
-                  + " p99 %6.3f ms  (errors %d)%n",
+                  + " p99 %6.3f ms  (errors %d)%s%n",
               p.name(),
               p.ip() + ":" + p.port(),
               ka.get(i).perSecond(),
               ka.get(i).p99Millis(),
               pc.get(i).perSecond(),
               pc.get(i).p99Millis(),
-              ka.get(i).errors() + pc.get(i).errors());
+              ka.get(i).errors() + pc.get(i).errors(),
+              roundRatios(group, p, ka, pc));
           all.get(p.name()).keepAlive().add(ka.get(i));
           all.get(p.name()).perConnection().add(pc.get(i));
         }
       }
+    }
+    if (!cpuKeepAlive.isEmpty()) {
+      proxyCpu.add(
+          String.format(
+              Locale.ROOT,
+              "%s proxy loops' CPU per proxied request (medians): keep-alive %.1f us, new"
+                  + " connection %.1f us",
+              mode,
+              Figures.median(cpuKeepAlive.stream().mapToDouble(Double::doubleValue).toArray()),
+              Figures.median(
+                  cpuPerConnection.stream().mapToDouble(Double::doubleValue).toArray())));
     }
     return all;
   }
