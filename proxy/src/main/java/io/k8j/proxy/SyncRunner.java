@@ -75,12 +75,14 @@ final class SyncRunner implements AutoCloseable {
         }
         requested = false;
         retryAt = Long.MAX_VALUE;
-        lastRun = System.nanoTime();
       } catch (InterruptedException e) {
         return;
       } finally {
         lock.unlock();
       }
+      // only this thread reads it: taken after the unlock (which may wake a waiting requester
+      // first), so that the min interval runs from the moment the run really starts
+      lastRun = System.nanoTime();
       fn.run();
     }
   }
