@@ -154,7 +154,11 @@ class FrameworkImplTest {
         .hasMessageContaining("one queue sort plugin required");
   }
 
-  /** A permit plugin that holds every pod, for the permit tests. */
+  /**
+   * A permit plugin that holds every pod, for the permit tests: pod "c" for 200 ms, to time out;
+   * the others for 10 minutes, so that a test thread slowed down on a loaded machine still allows
+   * or rejects them before their timer does.
+   */
   static final class Holding implements PermitPlugin {
     @Override
     public String name() {
@@ -163,7 +167,8 @@ class FrameworkImplTest {
 
     @Override
     public Result permit(CycleState state, PodInfo pod, String nodeName) {
-      return Result.waitFor(Duration.ofMillis(200));
+      return Result.waitFor(
+          pod.name().equals("c") ? Duration.ofMillis(200) : Duration.ofMinutes(10));
     }
   }
 
