@@ -82,7 +82,7 @@ public record DnsOptions(
   }
 
   public DnsOptions withListen(InetAddress address, int port) {
-    return Records.with(this, "listenAddress", address);
+    return Records.with(this, "listenAddress", address, "port", port);
   }
 
   public DnsOptions withClusterDomain(String domain) {
