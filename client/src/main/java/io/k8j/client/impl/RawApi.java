@@ -11,18 +11,27 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Requests fabric8's DSL cannot make (a delete with preconditions, deletecollection). */
-final class RawApi {
-  record Response(int code, String body) {}
+/**
+ * Requests fabric8's DSL cannot make (a delete with preconditions, deletecollection), or makes at a
+ * cost: its {@code withName(n).patch(...)} reads the object first (a GET per patch) and parses the
+ * answer, which a kubelet writing a pod's status every few seconds needs neither of.
+ */
+public final class RawApi {
+  /** The answer: its HTTP status and body. */
+  public record Response(int code, String body) {}
 
   private final KubernetesClient client;
 
-  RawApi(KubernetesClient client) {
+  public RawApi(KubernetesClient client) {
     this.client = client;
   }
 
-  /** Sends the request; a status of 400 and above other than 404 is thrown. */
-  Response send(String method, String path, String contentType, String body) {
+  /**
+   * Sends the request ({@code path} from the server's root, e.g. {@code
+   * /api/v1/namespaces/a/pods}); a status of 400 and above other than 404 is thrown as a {@link
+   * KubernetesClientException} with the server's Status.
+   */
+  public Response send(String method, String path, String contentType, String body) {
     HttpClient http = client.getHttpClient();
     String base = client.getMasterUrl().toString().replaceAll("/+$", "");
     HttpRequest.Builder b = http.newHttpRequestBuilder().uri(base + path);

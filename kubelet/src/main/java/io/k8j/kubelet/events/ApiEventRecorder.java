@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.k8j.client.DeepCopy;
+import io.k8j.client.impl.RawApi;
 import io.k8j.common.Clock;
 import io.k8j.kubelet.util.Times;
 import java.time.Duration;
@@ -28,6 +28,7 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiEventRecorder.class);
   private static final Duration AGGREGATE_WINDOW = Duration.ofMinutes(10);
   private static final int MAX_REMEMBERED = 4096;
+  private static final String MERGE_PATCH = "application/merge-patch+json";
 
   private record Key(String uid, String fieldPath, String reason, String message) {}
 
@@ -41,7 +42,7 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
       String message,
       Instant at) {}
 
-  private final KubernetesClient client;
+  private final RawApi raw;
   private final String component;
   private final String host;
   private final Clock clock;
@@ -58,7 +59,7 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
   private long lastNanos;
 
   public ApiEventRecorder(KubernetesClient client, String host, Clock clock) {
-    this.client = client;
+    this.raw = new RawApi(client);
     this.component = "kubelet";
     this.host = host;
     this.clock = clock;
@@ -107,14 +108,11 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
       int count = s.count + 1;
       String patch = "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}";
       try {
-        client
-            .v1()
-            .events()
-            .inNamespace(s.namespace)
-            .withName(s.name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-        seen.put(key, new Seen(s.namespace, s.name, count, s.first, p.at));
-        return;
+        if (raw.send("PATCH", eventsPath(s.namespace) + "/" + s.name, MERGE_PATCH, patch).code()
+            != 404) {
+          seen.put(key, new Seen(s.namespace, s.name, count, s.first, p.at));
+          return;
+        }
       } catch (RuntimeException e) {
         log.debug("could not update event {}: {}", s.name, e.getMessage());
       }
@@ -150,8 +148,13 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
             .withLastTimestamp(now)
             .withCount(1)
             .build();
-    client.v1().events().inNamespace(namespace).resource(e).create();
+    // one request, its answer not parsed: a kubelet writes a few events per pod it starts
+    raw.send("POST", eventsPath(namespace), "application/json", DeepCopy.serialization().asJson(e));
     seen.put(key, new Seen(namespace, name, 1, p.at, p.at));
+  }
+
+  private static String eventsPath(String namespace) {
+    return "/api/v1/namespaces/" + namespace + "/events";
   }
 
   @Override

@@ -34,6 +34,7 @@ public final class NodeLease implements AutoCloseable {
   private Thread thread;
   private boolean warned;
   private String lastError;
+  private volatile Lease latest;
 
   public NodeLease(
       KubernetesClient client,
@@ -99,10 +100,26 @@ public final class NodeLease implements AutoCloseable {
     }
   }
 
-  /** Creates or renews the lease once. */
+  /**
+   * Creates or renews the lease once. A renewal is one update of the lease the last one returned,
+   * as upstream's lease controller does; the lease is read again only when that update conflicts
+   * (someone else wrote it) or finds it gone.
+   */
   public void renew() {
     String now = Times.formatMicros(clock.now());
     var leases = client.leases().inNamespace(NAMESPACE);
+    Lease last = latest;
+    if (last != null) {
+      try {
+        latest = leases.resource(renewed(last, now)).update();
+        return;
+      } catch (KubernetesClientException e) {
+        latest = null;
+        if (e.getCode() != 409 && e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
     Lease lease = leases.withName(nodeName).get();
     if (lease == null) {
       ensureNamespace();
@@ -129,13 +146,17 @@ public final class NodeLease implements AutoCloseable {
                     .build())
             .endMetadata();
       }
-      leases.resource(b.build()).create();
+      latest = leases.resource(b.build()).create();
       return;
     }
+    latest = leases.resource(renewed(lease, now)).update();
+  }
+
+  private Lease renewed(Lease lease, String now) {
     lease.getSpec().setRenewTime(java.time.ZonedDateTime.parse(now));
     lease.getSpec().setHolderIdentity(nodeName);
     lease.getSpec().setLeaseDurationSeconds(durationSeconds);
-    leases.resource(lease).update();
+    return lease;
   }
 
   private void ensureNamespace() {

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.k8j.client.DeepCopy;
+import io.k8j.client.impl.RawApi;
 import io.k8j.common.Clock;
 import io.k8j.kubelet.KubeletOptions;
 import io.k8j.kubelet.events.EventRecorder;
@@ -48,6 +50,7 @@ public final class NodeStatusManager implements AutoCloseable {
       boolean pidPressure) {}
 
   private final KubernetesClient client;
+  private final RawApi raw;
   private final KubeletOptions options;
   private final MachineInfo machine;
   private final String nodeIp;
@@ -73,6 +76,7 @@ public final class NodeStatusManager implements AutoCloseable {
       Supplier<Integer> kubeletPort,
       EventRecorder events) {
     this.client = client;
+    this.raw = new RawApi(client);
     this.options = options;
     this.machine = machine;
     this.nodeIp = nodeIp;
@@ -217,10 +221,16 @@ public final class NodeStatusManager implements AutoCloseable {
             || lastReportAt == null
             || Duration.between(lastReportAt, now).compareTo(options.nodeStatusReportFrequency())
                 >= 0;
-    Node current = client.nodes().withName(options.nodeName()).get();
-    if (current == null) {
+    // from the API server's cache (resourceVersion=0), as upstream's kubelet reads it first: every
+    // node reads its Node every 10 s; from the store when the cache does not have it (yet)
+    RawApi.Response read = raw.send("GET", nodePath() + "?resourceVersion=0", null, null);
+    if (read.code() == 404) {
+      read = raw.send("GET", nodePath(), null, null);
+    }
+    if (read.code() == 404) {
       throw new IllegalStateException("node " + options.nodeName() + " is gone");
     }
+    Node current = DeepCopy.serialization().unmarshal(read.body(), Node.class);
     // the node lifecycle controller sets Ready to Unknown when heartbeats were late: say it again
     boolean serverDiffers =
         lastReported != null
@@ -234,15 +244,20 @@ public final class NodeStatusManager implements AutoCloseable {
     NodeStatus status = status(now, current.getStatus());
     ObjectNode patch = Json.MAPPER.createObjectNode();
     patch.set("status", Json.tree(status));
-    node =
-        client
-            .nodes()
-            .withName(options.nodeName())
-            .subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    // one request (fabric8's withName(..).patch(..) reads the node again first)
+    RawApi.Response written =
+        raw.send("PATCH", nodePath() + "/status", "application/merge-patch+json", patch.toString());
+    if (written.code() == 404) {
+      throw new IllegalStateException("node " + options.nodeName() + " is gone");
+    }
+    node = DeepCopy.serialization().unmarshal(written.body(), Node.class);
     lastReported = status;
     lastReportAt = now;
     recordTransitions(status);
+  }
+
+  private String nodePath() {
+    return "/api/v1/nodes/" + options.nodeName();
   }
 
   private static Map<String, String> conditionStatuses(NodeStatus status) {

@@ -5,8 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.k8j.client.impl.RawApi;
 import io.k8j.kubelet.pod.PodManager;
 import io.k8j.kubelet.util.Json;
 import java.util.Map;
@@ -25,7 +24,7 @@ public final class StatusManager {
 
   private record Entry(Pod pod, PodStatus status, long version) {}
 
-  private final KubernetesClient client;
+  private final RawApi raw;
   private final PodManager pods;
   private final PodStartupTracker startups;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
@@ -35,7 +34,7 @@ public final class StatusManager {
   private long versions;
 
   public StatusManager(KubernetesClient client, PodManager pods, PodStartupTracker startups) {
-    this.client = client;
+    this.raw = new RawApi(client);
     this.pods = pods;
     this.startups = startups;
   }
@@ -134,12 +133,21 @@ public final class StatusManager {
     patch.set("status", status);
     long t0 = System.nanoTime();
     try {
-      client
-          .pods()
-          .inNamespace(api.getMetadata().getNamespace())
-          .withName(api.getMetadata().getName())
-          .subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+      // one request: fabric8's withName(..).patch(..) reads the pod first and parses the answer
+      RawApi.Response r =
+          raw.send(
+              "PATCH",
+              "/api/v1/namespaces/"
+                  + api.getMetadata().getNamespace()
+                  + "/pods/"
+                  + api.getMetadata().getName()
+                  + "/status",
+              "application/merge-patch+json",
+              patch.toString());
+      if (r.code() == 404) {
+        log.debug("pod {} is gone, not writing its status", api.getMetadata().getName());
+        return true;
+      }
       failures.remove(uid);
       startups.reported(e.pod, e.status.getPhase(), System.nanoTime() - t0);
       return true;

@@ -31,6 +31,7 @@ public final class TestApiServer implements AutoCloseable {
   private final EmbeddedStore store;
   private final ApiServer server;
   private final List<KubernetesClient> clients = new ArrayList<>();
+  private KubernetesClient metricsClient;
 
   private TestApiServer(Path dataDir, EmbeddedStore store, ApiServer server) {
     this.dataDir = dataDir;
@@ -83,6 +84,30 @@ public final class TestApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * How many requests of a resource and verb (e.g. {@code "pods", "get"}) the server answered so
+   * far, whatever their code, from its {@code apiserver_request_total} metric.
+   */
+  public long requests(String resource, String verb) {
+    KubernetesClient c;
+    synchronized (this) {
+      if (metricsClient == null) {
+        metricsClient = client();
+      }
+      c = metricsClient;
+    }
+    String counter = "apiserver_request_total{";
+    long total = 0;
+    for (String line : c.raw("/metrics").split("\n")) {
+      if (line.startsWith(counter)
+          && line.contains("resource=\"" + resource + "\"")
+          && line.contains("verb=\"" + verb + "\"")) {
+        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   @Override
