@@ -38,6 +38,7 @@ public final class Pleg implements AutoCloseable {
   private volatile Map<String, String> last = Map.of();
   private volatile boolean healthy = true;
   private volatile long lastRelistNanos;
+  private long lastGeneration = -1;
   private volatile boolean closed;
   private Thread thread;
 
@@ -87,6 +88,12 @@ public final class Pleg implements AutoCloseable {
 
   /** Lists the runtime once and reports changed pods; returns the pod UIDs the runtime has. */
   public Set<String> relist() {
+    long generation = runtime.generation();
+    if (generation >= 0 && generation == lastGeneration) {
+      // nothing was added, changed or removed since the last listing (a simulated node at rest)
+      lastRelistNanos = clock.nanoTime();
+      return last.keySet();
+    }
     Map<String, List<PodSandbox>> sandboxes = new HashMap<>();
     Map<String, List<Container>> containers = new HashMap<>();
     for (PodSandbox s : runtime.listPodSandbox(null)) {
@@ -124,6 +131,7 @@ public final class Pleg implements AutoCloseable {
       }
     }
     last = fingerprints;
+    lastGeneration = generation;
     lastRelistNanos = clock.nanoTime();
     changed.forEach(onChange);
     return fingerprints.keySet();

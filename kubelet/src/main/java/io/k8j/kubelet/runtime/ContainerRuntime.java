@@ -29,6 +29,15 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Short name for logs and node info, e.g. {@code containerd}, {@code process}. */
   String name();
 
+  /**
+   * A number that changes whenever a sandbox or container is added, changes state or goes, so that
+   * the PLEG can skip a relist that would find nothing new; -1 when the runtime cannot tell (its
+   * containers exit on their own).
+   */
+  default long generation() {
+    return -1;
+  }
+
   /** True when no process runs for a container (probes and hooks then always succeed). */
   default boolean simulated() {
     return false;

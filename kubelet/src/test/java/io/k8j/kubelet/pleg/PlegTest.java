@@ -114,4 +114,45 @@ class PlegTest {
 
     assertThat(all).containsExactly("u4");
   }
+
+  /** A thousand simulated nodes at rest relisted a hundred thousand pods every second. */
+  @Test
+  void aRelistOfARuntimeThatReportsNoChangeListsNothingAndReportsNothing() {
+    java.util.concurrent.atomic.AtomicInteger lists =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.k8j.kubelet.runtime.ContainerRuntime counting =
+        (io.k8j.kubelet.runtime.ContainerRuntime)
+            java.lang.reflect.Proxy.newProxyInstance(
+                io.k8j.kubelet.runtime.ContainerRuntime.class.getClassLoader(),
+                new Class<?>[] {io.k8j.kubelet.runtime.ContainerRuntime.class},
+                (proxy, m, args) -> {
+                  if (m.getName().startsWith("list")) {
+                    lists.incrementAndGet();
+                  }
+                  try {
+                    return m.invoke(sim, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    List<String> changed = new ArrayList<>();
+    Pleg counted = new Pleg(counting, clock, Duration.ofSeconds(1), changed::add);
+    PodSandboxConfig a = sandbox("r1");
+    String aId = sim.runPodSandbox(a);
+    assertThat(counted.relist()).containsExactly("r1");
+    assertThat(changed).containsExactly("r1");
+    int listed = lists.get();
+
+    assertThat(counted.relist()).containsExactly("r1");
+    assertThat(counted.relist()).containsExactly("r1");
+    assertThat(lists.get()).isEqualTo(listed);
+    assertThat(changed).containsExactly("r1");
+    assertThat(counted.healthy()).isTrue();
+
+    sim.runPodSandbox(sandbox("r2"));
+    sim.stopPodSandbox(aId);
+    assertThat(counted.relist()).containsExactlyInAnyOrder("r1", "r2");
+    assertThat(lists.get()).isGreaterThan(listed);
+    assertThat(changed).containsExactlyInAnyOrder("r1", "r2", "r1");
+  }
 }

@@ -23,6 +23,7 @@ import io.k8j.cri.v1.StatusResponse;
 import io.k8j.cri.v1.VersionResponse;
 import io.k8j.kubelet.images.ImageArchive;
 import io.k8j.kubelet.images.ImageNames;
+import io.k8j.kubelet.kuberuntime.Labels;
 import io.k8j.kubelet.runtime.ContainerRuntime;
 import io.k8j.kubelet.runtime.InProcessRuntimes;
 import io.k8j.kubelet.runtime.RuntimeCallException;
@@ -33,9 +34,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -44,6 +47,8 @@ import java.util.UUID;
  * image is present; exec succeeds.
  */
 public final class SimulatedRuntime implements ContainerRuntime {
+  private static final String POD_UID = Labels.POD_UID;
+
   private record SandboxRec(
       String id, PodSandboxConfig config, PodSandboxState state, long createdAt, String ip) {}
 
@@ -70,6 +75,17 @@ public final class SimulatedRuntime implements ContainerRuntime {
   private final Map<String, PodSandbox> sandboxViews = new HashMap<>();
 
   private final Map<String, Container> containerViews = new HashMap<>();
+
+  /**
+   * The ids of each pod's sandboxes and containers, by pod UID: the kubelet reads one pod's state
+   * at every sync of it, and scanning every record of the node each time made a node's syncs cost
+   * the square of its pods.
+   */
+  private final Map<String, Set<String>> sandboxesByPod = new HashMap<>();
+
+  private final Map<String, Set<String>> containersByPod = new HashMap<>();
+
+  private long generation;
 
   /**
    * @param podCidr an IPv4 range, e.g. {@code 10.42.3.0/24}; pods get its addresses from .2 on
@@ -150,7 +166,11 @@ public final class SimulatedRuntime implements ContainerRuntime {
   @Override
   public synchronized void removePodSandbox(String sandboxId) {
     stopPodSandbox(sandboxId);
-    containers.values().removeIf(c -> c.sandboxId.equals(sandboxId));
+    for (ContainerRec c : List.copyOf(containers.values())) {
+      if (c.sandboxId.equals(sandboxId)) {
+        removeContainerRec(c.id);
+      }
+    }
     removeSandbox(sandboxId);
   }
 
@@ -174,29 +194,93 @@ public final class SimulatedRuntime implements ContainerRuntime {
   }
 
   private void putSandbox(String id, SandboxRec s) {
+    generation++;
     sandboxes.put(id, s);
     sandboxViews.remove(id);
+    index(sandboxesByPod, s.config.getLabelsMap(), id);
   }
 
   private void removeSandbox(String id) {
-    sandboxes.remove(id);
+    generation++;
+    SandboxRec s = sandboxes.remove(id);
     sandboxViews.remove(id);
+    if (s != null) {
+      unindex(sandboxesByPod, s.config.getLabelsMap(), id);
+    }
   }
 
   private void putContainer(String id, ContainerRec c) {
+    generation++;
     containers.put(id, c);
     containerViews.remove(id);
+    index(containersByPod, c.config.getLabelsMap(), id);
   }
 
   private void removeContainerRec(String id) {
-    containers.remove(id);
+    generation++;
+    ContainerRec c = containers.remove(id);
     containerViews.remove(id);
+    if (c != null) {
+      unindex(containersByPod, c.config.getLabelsMap(), id);
+    }
+  }
+
+  private static void index(Map<String, Set<String>> byPod, Map<String, String> labels, String id) {
+    String uid = labels.get(POD_UID);
+    if (uid != null) {
+      byPod.computeIfAbsent(uid, u -> new LinkedHashSet<>()).add(id);
+    }
+  }
+
+  private static void unindex(
+      Map<String, Set<String>> byPod, Map<String, String> labels, String id) {
+    String uid = labels.get(POD_UID);
+    Set<String> ids = uid == null ? null : byPod.get(uid);
+    if (ids != null) {
+      ids.remove(id);
+      if (ids.isEmpty()) {
+        byPod.remove(uid);
+      }
+    }
+  }
+
+  /**
+   * The records a filter can match: the one of its id, those of the pod its label selector names,
+   * or all.
+   */
+  private static <R> List<R> candidates(
+      Map<String, R> records,
+      Map<String, Set<String>> byPod,
+      String id,
+      Map<String, String> selector) {
+    if (!id.isEmpty()) {
+      R r = records.get(id);
+      return r == null ? List.of() : List.of(r);
+    }
+    String uid = selector.get(POD_UID);
+    if (uid == null) {
+      return List.copyOf(records.values());
+    }
+    List<R> out = new ArrayList<>();
+    for (String i : byPod.getOrDefault(uid, Set.of())) {
+      out.add(records.get(i));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized long generation() {
+    return generation;
   }
 
   @Override
   public synchronized List<PodSandbox> listPodSandbox(PodSandboxFilter filter) {
     List<PodSandbox> out = new ArrayList<>();
-    for (SandboxRec s : sandboxes.values()) {
+    Iterable<SandboxRec> recs =
+        filter == null
+            ? sandboxes.values()
+            : candidates(sandboxes, sandboxesByPod, filter.getId(), filter.getLabelSelectorMap());
+    for (SandboxRec s : recs) {
       if (filter != null) {
         if (!filter.getId().isEmpty() && !filter.getId().equals(s.id)) {
           continue;
@@ -306,7 +390,11 @@ public final class SimulatedRuntime implements ContainerRuntime {
   @Override
   public synchronized List<Container> listContainers(ContainerFilter filter) {
     List<Container> out = new ArrayList<>();
-    for (ContainerRec c : containers.values()) {
+    Iterable<ContainerRec> recs =
+        filter == null
+            ? containers.values()
+            : candidates(containers, containersByPod, filter.getId(), filter.getLabelSelectorMap());
+    for (ContainerRec c : recs) {
       if (filter != null) {
         if (!filter.getId().isEmpty() && !filter.getId().equals(c.id)) {
           continue;
