@@ -93,94 +93,103 @@ final class SimulatedNodes {
     Path dir = Files.createTempDirectory(workDir, "sim-bench-");
     List<Kubelet> kubelets = new ArrayList<>();
     try (TestApiServer api = TestApiServer.start()) {
-      KubernetesClient client = api.client();
-      PodStartupBench.namespace(client);
-      long t0 = System.nanoTime();
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        Semaphore starting = new Semaphore(CONCURRENCY);
-        for (int i = 0; i < nodes; i++) {
-          Kubelet k =
-              new Kubelet(
-                  client,
-                  KubeletOptions.builder(nodeName(i), dir.resolve("n" + i))
-                      .runtime(RuntimeKind.SIMULATED)
-                      .podCidr(String.format(Locale.ROOT, "10.%d.%d.0/24", 100 + i / 256, i % 256))
-                      .nodeIp(String.format(Locale.ROOT, "10.250.%d.%d", i / 250, 1 + i % 250))
-                      .port(-1)
-                      .maxPods(Math.max(110, pods / nodes + 10))
-                      .build());
-          kubelets.add(k);
-          starting.acquire();
-          pool.submit(
-              () -> {
-                try {
-                  k.start();
-                } finally {
-                  starting.release();
-                }
-                return null;
-              });
-        }
-      }
-      awaitNodesReady(client, nodes);
-      double nodesMillis = (System.nanoTime() - t0) / 1e6;
-      boolean converged;
-      double podsMillis;
-      try (RunningPods running = new RunningPods(client, namespace, pods)) {
-        running.start();
-        long t1 = System.nanoTime();
+      try {
+        KubernetesClient client = api.client();
+        PodStartupBench.namespace(client);
+        long t0 = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-          Semaphore inFlight = new Semaphore(CONCURRENCY);
-          for (int i = 0; i < pods; i++) {
-            Pod p = pod.apply("sim-pod-" + i, nodeName(i % nodes));
-            inFlight.acquire();
+          Semaphore starting = new Semaphore(CONCURRENCY);
+          for (int i = 0; i < nodes; i++) {
+            Kubelet k =
+                new Kubelet(
+                    client,
+                    KubeletOptions.builder(nodeName(i), dir.resolve("n" + i))
+                        .runtime(RuntimeKind.SIMULATED)
+                        .podCidr(
+                            String.format(Locale.ROOT, "10.%d.%d.0/24", 100 + i / 256, i % 256))
+                        .nodeIp(String.format(Locale.ROOT, "10.250.%d.%d", i / 250, 1 + i % 250))
+                        .port(-1)
+                        .maxPods(Math.max(110, pods / nodes + 10))
+                        .build());
+            kubelets.add(k);
+            starting.acquire();
             pool.submit(
                 () -> {
                   try {
-                    client.pods().inNamespace(namespace).resource(p).create();
+                    k.start();
                   } finally {
-                    inFlight.release();
+                    starting.release();
                   }
                   return null;
                 });
           }
         }
-        converged = running.await(Duration.ofMinutes(15));
-        podsMillis = (System.nanoTime() - t1) / 1e6;
-        if (!converged) {
-          out.println("  (" + running.count() + " of " + pods + " Running)");
+        awaitNodesReady(client, nodes);
+        double nodesMillis = (System.nanoTime() - t0) / 1e6;
+        boolean converged;
+        double podsMillis;
+        try (RunningPods running = new RunningPods(client, namespace, pods)) {
+          running.start();
+          long t1 = System.nanoTime();
+          try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Semaphore inFlight = new Semaphore(CONCURRENCY);
+            for (int i = 0; i < pods; i++) {
+              Pod p = pod.apply("sim-pod-" + i, nodeName(i % nodes));
+              inFlight.acquire();
+              pool.submit(
+                  () -> {
+                    try {
+                      client.pods().inNamespace(namespace).resource(p).create();
+                    } finally {
+                      inFlight.release();
+                    }
+                    return null;
+                  });
+            }
+          }
+          converged = running.await(Duration.ofMinutes(15));
+          podsMillis = (System.nanoTime() - t1) / 1e6;
+          if (!converged) {
+            out.println("  (" + running.count() + " of " + pods + " Running)");
+          }
         }
+        var os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long w0 = System.nanoTime();
+        Thread.sleep(Duration.ofSeconds(steadySeconds));
+        double cpuPercent =
+            100.0 * (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - w0);
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+        int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+        out.printf(
+            Locale.ROOT,
+            "%-7d %-7d %10.1f s %12.1f s %10.0f %12d %14.0f %12d %10.1f%n",
+            nodes,
+            pods,
+            nodesMillis / 1000,
+            podsMillis / 1000,
+            pods / (podsMillis / 1000),
+            heap,
+            cpuPercent,
+            threads,
+            os.getSystemLoadAverage());
+        return converged;
+      } finally {
+        // the kubelets stop before the API server and its clients go
+        closeAll(kubelets);
       }
-      var os =
-          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      long cpu0 = os.getProcessCpuTime();
-      long w0 = System.nanoTime();
-      Thread.sleep(Duration.ofSeconds(steadySeconds));
-      double cpuPercent =
-          100.0 * (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - w0);
-      System.gc();
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-      out.printf(
-          Locale.ROOT,
-          "%-7d %-7d %10.1f s %12.1f s %10.0f %12d %14.0f %12d %10.1f%n",
-          nodes,
-          pods,
-          nodesMillis / 1000,
-          podsMillis / 1000,
-          pods / (podsMillis / 1000),
-          heap,
-          cpuPercent,
-          threads,
-          os.getSystemLoadAverage());
-      return converged;
     } finally {
-      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (Kubelet k : kubelets) {
-          pool.submit(k::close);
-        }
-      }
       PodStartupBench.deleteTree(dir);
+    }
+  }
+
+  private static void closeAll(List<Kubelet> kubelets) {
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Kubelet k : kubelets) {
+        pool.submit(k::close);
+      }
     }
   }
 
