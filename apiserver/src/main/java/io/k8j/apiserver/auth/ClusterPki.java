@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cluster's PKI under {@code <data-dir>/pki} (every file 0600): the CA, the API server's
@@ -299,6 +301,16 @@ public final class ClusterPki {
   }
 
   /**
+   * The client certificates whose signature was checked, with their identity: every request of
+   * every client (a thousand simulated kubelets) presents one, and checking its signature and
+   * parsing its subject each time cost more than handling many a request. Validity is still checked
+   * at every request.
+   */
+  private static final int MAX_VERIFIED = 10_000;
+
+  private final Map<X509Certificate, Identity> verified = new ConcurrentHashMap<>();
+
+  /**
    * The identity a verified client certificate chain names, or null if the chain does not lead to
    * the cluster CA or its certificate is not valid now.
    */
@@ -309,6 +321,14 @@ public final class ClusterPki {
     X509Certificate leaf = chain[0];
     try {
       leaf.checkValidity();
+    } catch (GeneralSecurityException e) {
+      return null;
+    }
+    Identity known = verified.get(leaf);
+    if (known != null) {
+      return known;
+    }
+    try {
       leaf.verify(ca.getPublicKey());
     } catch (GeneralSecurityException e) {
       return null;
@@ -316,7 +336,12 @@ public final class ClusterPki {
     if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
       return null;
     }
-    return Certificates.identity(leaf);
+    Identity identity = Certificates.identity(leaf);
+    if (verified.size() >= MAX_VERIFIED) {
+      verified.clear();
+    }
+    verified.put(leaf, identity);
+    return identity;
   }
 
   /** A client certificate and its private key. */

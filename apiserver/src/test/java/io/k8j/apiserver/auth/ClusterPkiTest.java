@@ -65,6 +65,19 @@ class ClusterPkiTest {
     assertThat(ours.verify(new X509Certificate[] {foreign})).isNull();
   }
 
+  /** Verified certificates are remembered: a foreign one is still refused after ours, each time. */
+  @Test
+  void aCertificateVerifiedBeforeIsAcceptedAgainAndAForeignOneStillRefused() throws Exception {
+    ClusterPki ours = ClusterPki.loadOrCreate(dir.resolve("c"), List.of());
+    ClusterPki theirs = ClusterPki.loadOrCreate(dir.resolve("d"), List.of());
+    X509Certificate mine = ours.clientCredentials(Identity.node("n-1")).certificate();
+    X509Certificate foreign = theirs.clientCredentials(Identity.node("n-1")).certificate();
+    for (int i = 0; i < 3; i++) {
+      assertThat(ours.verify(new X509Certificate[] {mine})).isEqualTo(Identity.node("n-1"));
+      assertThat(ours.verify(new X509Certificate[] {foreign})).isNull();
+    }
+  }
+
   @Test
   void everyFileIsReadableByItsOwnerOnly() throws Exception {
     ClusterPki pki = ClusterPki.loadOrCreate(dir, List.of());
